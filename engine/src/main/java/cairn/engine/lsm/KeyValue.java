@@ -1,0 +1,4 @@
+package cairn.engine.lsm;
+
+/** One key and its value. */
+public record KeyValue(byte[] key, byte[] value) {}

@@ -1,0 +1,20 @@
+package cairn.engine.lsm;
+
+import java.util.Optional;
+
+/** Point and range reads over a consistent or live view of the database. Keys compare as unsigned bytes. */
+public interface ReadView {
+
+    Optional<byte[]> get(byte[] key);
+
+    /**
+     * Entries with {@code fromInclusive <= key < toExclusive} in ascending key order. {@code toExclusive} null
+     * means "to the end". The iterator must be closed.
+     */
+    KvIterator scan(byte[] fromInclusive, byte[] toExclusive);
+
+    /** Entries whose key starts with {@code prefix}, ascending. */
+    default KvIterator scanPrefix(byte[] prefix) {
+        return scan(prefix, Keys.prefixEnd(prefix));
+    }
+}
