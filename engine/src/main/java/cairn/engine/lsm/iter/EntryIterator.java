@@ -1,0 +1,24 @@
+package cairn.engine.lsm.iter;
+
+import cairn.engine.lsm.entry.Entry;
+import java.util.Iterator;
+
+/**
+ * A forward source of entries in engine order: key ascending (unsigned bytes), then seq descending. Sources
+ * are memtables, SSTs and sorted runs; {@link MergedEntries} and {@link MergingIterator} combine them.
+ */
+public interface EntryIterator extends AutoCloseable {
+    /** The next entry, or null when the source is exhausted. */
+    Entry next();
+
+    @Override
+    default void close() {}
+
+    static EntryIterator of(Iterator<Entry> it) {
+        return () -> it.hasNext() ? it.next() : null;
+    }
+
+    static EntryIterator empty() {
+        return () -> null;
+    }
+}
