@@ -14,6 +14,26 @@ public interface EntryIterator extends AutoCloseable {
     @Override
     default void close() {}
 
+    /** This source as a {@link Iterator} (one entry of look-ahead). */
+    default Iterator<Entry> asIterator() {
+        return new Iterator<>() {
+            private Entry next = EntryIterator.this.next();
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                if (next == null) throw new java.util.NoSuchElementException();
+                Entry e = next;
+                next = EntryIterator.this.next();
+                return e;
+            }
+        };
+    }
+
     static EntryIterator of(Iterator<Entry> it) {
         return () -> it.hasNext() ? it.next() : null;
     }
