@@ -80,7 +80,7 @@ class CompactionTest {
     @Test
     void randomWorkloadsMatchTheModel() {
         long seed = System.nanoTime();
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 3; round++) {
             runWorkload(new Random(seed + round), "seed " + (seed + round));
         }
     }

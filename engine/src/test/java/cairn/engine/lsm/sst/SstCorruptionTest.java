@@ -56,7 +56,7 @@ class SstCorruptionTest {
         SstInfo info = new SstWriter(store, SstOptions.defaults().withCodec(codec).withBlockBytes(1024), 3).write(entries.iterator());
         byte[] good = store.get(info.objectKey()).orElseThrow().data();
         int detected = 0;
-        for (int trial = 0; trial < 300; trial++) {
+        for (int trial = 0; trial < 150; trial++) {
             byte[] bad = good.clone();
             int pos = r.nextInt(bad.length);
             bad[pos] ^= (byte) (1 + r.nextInt(255));
@@ -68,7 +68,7 @@ class SstCorruptionTest {
             // every byte is covered by a checksum on at least one of the two read paths
             assertTrue(!fine || !infoFine || pos < 0, ctx + ": flip not detected by any path");
         }
-        assertEquals(300, detected);
+        assertEquals(150, detected);
     }
 
     @Test
@@ -108,7 +108,7 @@ class SstCorruptionTest {
         List<Entry> entries = TestEntries.random(r, 50, 2, 0);
         SstInfo info = new SstWriter(store, SstOptions.defaults(), 3).write(entries.iterator());
         byte[] good = info.encode();
-        for (int trial = 0; trial < 5000; trial++) {
+        for (int trial = 0; trial < 3000; trial++) {
             byte[] bad = r.nextBoolean() ? good.clone() : Arrays.copyOf(good, r.nextInt(good.length + 8));
             if (bad.length > 0) bad[r.nextInt(bad.length)] = (byte) r.nextInt(256);
             try {

@@ -42,8 +42,8 @@ class SstRoundTripTest {
         long seed = System.nanoTime();
         var r = new Random(seed);
         String ctx = "seed " + seed + " codec " + codec;
-        for (int round = 0; round < 4; round++) {
-            List<Entry> entries = TestEntries.random(r, 1 + r.nextInt(1500), 1 + r.nextInt(6), 60);
+        for (int round = 0; round < 3; round++) {
+            List<Entry> entries = TestEntries.random(r, 1 + r.nextInt(800), 1 + r.nextInt(6), 60);
             var options = SstOptions.defaults().withCodec(codec).withBlockBytes(512 + r.nextInt(16 * 1024))
                     .withRestartInterval(1 + r.nextInt(20));
             SstInfo info = new SstWriter(store, options, 7).write(entries.iterator());
@@ -55,7 +55,7 @@ class SstRoundTripTest {
             var reader = SstReader.open(info, ranges, new BlockCache(r.nextBoolean() ? 0 : 1 << 20, 1 << 20));
             assertSameEntries(entries, drain(reader.scan(null, null)), ctx);
 
-            for (int i = 0; i < 300; i++) {
+            for (int i = 0; i < 200; i++) {
                 byte[] key = r.nextInt(3) == 0 ? TestEntries.key(r) : entries.get(r.nextInt(entries.size())).key();
                 long maxSeq = r.nextBoolean() ? Long.MAX_VALUE : r.nextInt(10_000);
                 Entry expected = TestEntries.newest(entries, key, maxSeq);
@@ -76,7 +76,7 @@ class SstRoundTripTest {
     @Test
     void bloomFilterRejectsMostAbsentKeys() {
         var r = new Random(42);
-        List<Entry> entries = TestEntries.random(r, 5000, 1, 0);
+        List<Entry> entries = TestEntries.random(r, 3000, 1, 0);
         SstInfo info = new SstWriter(store, SstOptions.defaults(), 1).write(entries.iterator());
         var reader = SstReader.open(info, ranges, new BlockCache(1 << 20, 1 << 20));
         var present = new java.util.TreeSet<byte[]>(Keys::compare);
@@ -84,7 +84,7 @@ class SstRoundTripTest {
         for (byte[] k : present) assertTrue(reader.mayContain(k), "no false negatives");
         int tested = 0;
         int positives = 0;
-        while (tested < 20_000) {
+        while (tested < 10_000) {
             byte[] k = TestEntries.key(r);
             if (present.contains(k) || !info.mayContainKey(k)) continue;
             tested++;
@@ -109,6 +109,28 @@ class SstRoundTripTest {
         }
         assertNull(reader.get(key, 0));
         assertEquals(5000, drain(reader.scan(key, "i".getBytes())).size());
+    }
+
+    @Test
+    void readsThroughADamagedDiskCacheStayCorrect(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var r = new Random(21);
+        List<Entry> entries = TestEntries.random(r, 400, 3, 0);
+        SstInfo info = new SstWriter(store, SstOptions.defaults().withBlockBytes(1024), 1).write(entries.iterator());
+        var disk = new cairn.engine.lsm.cache.DiskRangeCache(dir, 1 << 20, 1 << 16, ranges);
+        assertSameEntries(entries, drain(SstReader.open(info, disk, new BlockCache(0, 0)).scan(null, null)), "cold");
+        long misses = disk.counters().misses();
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (var f : files.toList()) {
+                byte[] b = java.nio.file.Files.readAllBytes(f);
+                b[r.nextInt(b.length)] ^= 0x40;
+                java.nio.file.Files.write(f, b);
+            }
+        }
+        var restarted = new cairn.engine.lsm.cache.DiskRangeCache(dir, 1 << 20, 1 << 16, ranges);
+        assertSameEntries(entries, drain(SstReader.open(info, restarted, new BlockCache(0, 0)).scan(null, null)), "damaged");
+        assertEquals(misses, restarted.counters().corruptDropped(), "every damaged file dropped");
+        assertSameEntries(entries, drain(SstReader.open(info, restarted, new BlockCache(0, 0)).scan(null, null)), "repaired");
+        assertEquals(misses, restarted.counters().hits());
     }
 
     @Test
