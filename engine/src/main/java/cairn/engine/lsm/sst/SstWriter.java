@@ -123,6 +123,9 @@ public final class SstWriter {
             long indexOffset = out.size();
             var indexRaw = new ByteSink(index.size() + 8);
             indexRaw.putVarLong(blockCount).put(index.array(), 0, index.size());
+            if (indexRaw.size() > SstFormat.MAX_INDEX_BYTES) {
+                throw new IllegalStateException("SST index of " + indexRaw.size() + " bytes: use larger blocks or smaller SSTs");
+            }
             int indexLength = StoredBlock.append(out, indexRaw.array(), indexRaw.size(), options.codec(), options.zstdLevel());
             SstFormat.writeFooter(out, new SstFormat.Footer(indexOffset, indexLength, filterLength == 0 ? 0 : filterOffset,
                     filterLength, entryCount, minSeq, maxSeq, writerEpoch));

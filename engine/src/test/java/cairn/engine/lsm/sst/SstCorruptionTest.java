@@ -55,7 +55,6 @@ class SstCorruptionTest {
         List<Entry> entries = TestEntries.random(r, 300, 3, 0);
         SstInfo info = new SstWriter(store, SstOptions.defaults().withCodec(codec).withBlockBytes(1024), 3).write(entries.iterator());
         byte[] good = store.get(info.objectKey()).orElseThrow().data();
-        int detected = 0;
         for (int trial = 0; trial < 150; trial++) {
             byte[] bad = good.clone();
             int pos = r.nextInt(bad.length);
@@ -64,11 +63,9 @@ class SstCorruptionTest {
             String ctx = "seed " + seed + " flip at " + pos;
             boolean fine = readsCorrectlyOrFails(info, entries, r, ctx);
             boolean infoFine = readInfoOrFails(info);
-            if (!fine || !infoFine) detected++;
             // every byte is covered by a checksum on at least one of the two read paths
-            assertTrue(!fine || !infoFine || pos < 0, ctx + ": flip not detected by any path");
+            assertTrue(!fine || !infoFine, ctx + ": flip not detected by any path");
         }
-        assertEquals(150, detected);
     }
 
     @Test
