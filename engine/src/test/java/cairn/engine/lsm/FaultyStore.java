@@ -26,6 +26,7 @@ final class FaultyStore implements ObjectStore {
     private volatile double lostReplyRate;
     private final AtomicInteger callsLeft = new AtomicInteger(Integer.MAX_VALUE);
     private final AtomicInteger calls = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong bytesPut = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean crashed;
     private final Gate gate = new Gate();
 
@@ -105,6 +106,11 @@ final class FaultyStore implements ObjectStore {
         return calls.get();
     }
 
+    /** Bytes of every PUT that reached the store (write-amplification accounting). */
+    long bytesPut() {
+        return bytesPut.get();
+    }
+
     Gate gate() {
         return gate;
     }
@@ -146,11 +152,13 @@ final class FaultyStore implements ObjectStore {
 
     @Override
     public ObjectInfo put(String key, byte[] data, Map<String, String> metadata) {
+        bytesPut.addAndGet(data.length);
         return call(key, true, () -> delegate.put(key, data, metadata));
     }
 
     @Override
     public ConditionalPut putIfAbsent(String key, byte[] data, Map<String, String> metadata) {
+        bytesPut.addAndGet(data.length);
         return call(key, true, () -> delegate.putIfAbsent(key, data, metadata));
     }
 

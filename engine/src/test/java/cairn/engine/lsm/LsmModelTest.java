@@ -125,6 +125,7 @@ class LsmModelTest {
         }
 
         void reopenCleanly() {
+            barrier();
             db.close();
             acked = history.size() - 1;
             openWriter();
