@@ -35,8 +35,12 @@ final class FsFixture implements AutoCloseable {
     }
 
     static void assertErrno(Errno expected, org.junit.jupiter.api.function.Executable op) {
-        FsException e = assertThrows(FsException.class, op);
-        assertEquals(expected, e.errno(), e.getMessage());
+        assertErrno(expected, op, "");
+    }
+
+    static void assertErrno(Errno expected, org.junit.jupiter.api.function.Executable op, String why) {
+        FsException e = assertThrows(FsException.class, op, why);
+        assertEquals(expected, e.errno(), why + ": " + e.getMessage());
     }
 
     @Override
