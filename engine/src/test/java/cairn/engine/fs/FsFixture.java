@@ -25,7 +25,9 @@ final class FsFixture implements AutoCloseable {
 
     /** Drops the filesystem without close, keeping {@code keep} of the batches written since the last barrier. */
     CairnFileSystem crash(int keep) {
-        db = db.crash(keep);
+        MemoryDb after = db.crash(keep);
+        fs.close(); // stops the old instance's worker; its writes reach only the dropped database
+        db = after;
         fs = CairnFileSystem.open(db, options, ValueTransform.IDENTITY);
         return fs;
     }
