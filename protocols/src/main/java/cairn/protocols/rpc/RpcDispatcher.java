@@ -117,6 +117,8 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
                     + call.procedure() + " failed", e);
             out.clear();
             Rpc.writeAccepted(w, call.xid(), Rpc.SYSTEM_ERR);
+            if (key != null) replyCache.abandon(key);
+            key = null;
         } finally {
             call.args().release();
         }
