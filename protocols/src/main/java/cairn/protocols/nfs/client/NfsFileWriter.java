@@ -32,13 +32,12 @@ public final class NfsFileWriter {
     /** An UNSTABLE write (split into 1 MiB calls), kept until a {@link #commit}. */
     public void write(long offset, byte[] data) {
         if (pendingBytes + data.length > uncommittedBytesMax && !pending.isEmpty()) commit();
-        for (int done = 0; done < data.length || (data.length == 0 && done == 0); ) {
+        int done = 0;
+        do {
             int n = Math.min(Nfs3.IO_BYTES_MAX, data.length - done);
-            byte[] chunk = java.util.Arrays.copyOfRange(data, done, done + n);
-            send(offset + done, chunk);
+            send(offset + done, java.util.Arrays.copyOfRange(data, done, done + n));
             done += n;
-            if (n == 0) break;
-        }
+        } while (done < data.length);
     }
 
     /** COMMIT; resends every write acknowledged under another verifier until one COMMIT covers them all. */
