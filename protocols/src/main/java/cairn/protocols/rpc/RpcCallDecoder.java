@@ -45,7 +45,7 @@ public final class RpcCallDecoder extends MessageToMessageDecoder<ByteBuf> {
             } catch (XdrException e) {
                 return new RpcMessage.Denied(xid, Rpc.AUTH_ERROR, Rpc.AUTH_BADCRED);
             }
-            if (auth == null) return new RpcMessage.Denied(xid, Rpc.AUTH_ERROR, Rpc.AUTH_REJECTEDCRED);
+            if (auth == null) return new RpcMessage.Denied(xid, Rpc.AUTH_ERROR, Rpc.AUTH_BADCRED);
             try {
                 r.readInt();
                 r.skipOpaque(RpcAuth.BODY_BYTES_MAX);
