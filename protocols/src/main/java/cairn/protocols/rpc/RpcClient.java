@@ -109,6 +109,14 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
+    /** Sends a hand-made record and awaits the reply with {@code xid} (tests: malformed headers). */
+    public RpcReply callRaw(int xid, byte[] record) {
+        var future = new CompletableFuture<RpcReply>();
+        pending.put(xid, future);
+        sendRecord(record);
+        return await(future);
+    }
+
     /** Sends raw bytes as one record (tests: malformed calls). */
     public void sendRecord(byte[] record) {
         byte[] framed = new byte[4 + record.length];
