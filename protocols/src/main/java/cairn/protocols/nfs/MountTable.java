@@ -37,7 +37,8 @@ public final class MountTable {
 
     public Result mount(InetAddress client, Caller caller, String path) {
         if (!options.allows(client)) return new Result(Mount3.ERR_ACCES, null);
-        if (!path.startsWith("/")) return new Result(Mount3.ERR_NOENT, null);
+        // libnfs asks for "" when the URL names a file in the root
+        if (!path.isEmpty() && !path.startsWith("/")) return new Result(Mount3.ERR_NOENT, null);
         try {
             long ino = FileSystem.ROOT_INODE;
             for (String name : path.split("/")) {
