@@ -130,7 +130,10 @@ public final class NfsHandler {
         var ino = attempt(() -> resolve(r.fh()));
         if (!ino.ok()) return new NfsResponse.ReadRes(ino.status(), null, false, null);
         int count = r.count() < 0 || r.count() > Nfs3.IO_BYTES_MAX ? Nfs3.IO_BYTES_MAX : r.count();
-        var o = attempt(() -> fs.read(c, ino.value(), r.offset(), count));
+        var o = attempt(() -> {
+            if (r.offset() < 0) throw new Failure(Nfs3.ERR_INVAL); // offsets past 2^63 are beyond any file
+            return fs.read(c, ino.value(), r.offset(), count);
+        });
         Attr after = attrOrNull(ino.value());
         return o.ok() ? new NfsResponse.ReadRes(Nfs3.OK, after, o.value().eof(), o.value().data())
                 : new NfsResponse.ReadRes(o.status(), after, false, null);
@@ -144,6 +147,7 @@ public final class NfsHandler {
         var o = attempt(() -> {
             writable();
             if (Integer.compareUnsigned(r.count(), r.data().length) > 0) throw new Failure(Nfs3.ERR_INVAL);
+            if (r.offset() < 0 || r.offset() + r.count() < 0) throw new Failure(Nfs3.ERR_FBIG);
             byte[] data = r.count() == r.data().length ? r.data() : Arrays.copyOf(r.data(), r.count());
             Attr a = fs.write(c, ino.value(), r.offset(), data);
             if (r.stable() != Nfs3.UNSTABLE) fs.fsync(ino.value());

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tests switch to it and this class is deleted. One lock, simple owner/group/other permission checks.
  */
 final class FakeFileSystem implements FileSystem {
+    private static final long SIZE_MAX = 64 << 20;
     private final UUID volume = UUID.randomUUID();
     private final Map<Long, Node> nodes = new HashMap<>();
     private long nextIno = 2;
@@ -120,6 +121,7 @@ final class FakeFileSystem implements FileSystem {
         }
         if (s.size() != null) {
             check(c, n, 2);
+            if (s.size() < 0 || s.size() > SIZE_MAX) throw new FsException(Errno.EFBIG, "too big for the fake");
             if (n.type == FileType.DIRECTORY) throw new FsException(Errno.EISDIR, "dir");
             n.data = Arrays.copyOf(n.data, Math.toIntExact(s.size()));
             n.mtime = now();
@@ -290,7 +292,8 @@ final class FakeFileSystem implements FileSystem {
         Node n = node(ino);
         if (n.type == FileType.DIRECTORY) throw new FsException(Errno.EISDIR, "dir");
         check(c, n, 2);
-        int end = Math.toIntExact(offset + data.length);
+        if (offset + data.length > SIZE_MAX) throw new FsException(Errno.EFBIG, "too big for the fake");
+        int end = (int) (offset + data.length);
         if (end > n.data.length) n.data = Arrays.copyOf(n.data, end);
         System.arraycopy(data, 0, n.data, (int) offset, data.length);
         n.mtime = n.ctime = now();
