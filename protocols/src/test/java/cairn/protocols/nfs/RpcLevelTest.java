@@ -20,16 +20,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** RPC-level refusals (RFC 5531), MOUNT and portmapper bookkeeping, and record-size limits on a live server. */
 class RpcLevelTest {
     private static final RpcAuth ROOT = new RpcAuth.Sys(0, "t", 0, 0, new int[0]);
+    private static TestVolume volume;
     private static NfsTestServer server;
 
     @BeforeAll
     static void start() {
-        server = new NfsTestServer(new FakeFileSystem(), NfsExportOptions.DEFAULT);
+        volume = new TestVolume();
+        server = new NfsTestServer(volume.fs, NfsExportOptions.DEFAULT);
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        volume.close();
     }
 
     private static RpcClient connect() {
