@@ -227,6 +227,13 @@ public final class NinepClient implements AutoCloseable {
         return expect(Rwalk.class, t -> new Twalk(t, fid, newfid, List.of(names))).qids();
     }
 
+    /** A new fid naming the same file as {@code fid} (a walk of no names). */
+    public int walkClone(int fid) {
+        int newfid = newFid();
+        walk(fid, newfid);
+        return newfid;
+    }
+
     /** Walks the whole path or throws ENOENT-style: a partial walk is reported as {@link NinepException} ENOENT. */
     public Qid walkAll(int fid, int newfid, String... names) {
         List<Qid> qids = walk(fid, newfid, names);
