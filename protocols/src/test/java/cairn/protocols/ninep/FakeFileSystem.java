@@ -379,7 +379,21 @@ final class FakeFileSystem implements FileSystem {
         return locks.size();
     }
 
-    @Override public void fsync(long ino) { fsyncs.add(ino); }
+    /** When set, fsync waits for it: a request that stays in flight as long as a test wants. */
+    volatile java.util.concurrent.CountDownLatch fsyncGate;
+
+    @Override
+    public void fsync(long ino) {
+        var gate = fsyncGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        fsyncs.add(ino);
+    }
     @Override public void syncfs() {}
     @Override public StatFs statfs() { return new StatFs(1L << 30, 1L << 29, 1L << 29, 1000, 900, 4096, 255); }
     @Override public void close() {}

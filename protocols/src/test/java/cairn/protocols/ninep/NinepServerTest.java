@@ -3,7 +3,9 @@ package cairn.protocols.ninep;
 import static cairn.protocols.ninep.wire.Protocol.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import cairn.engine.fs.Caller;
 import cairn.engine.fs.Errno;
+import cairn.engine.fs.FileSystem;
 import cairn.protocols.ninep.client.NinepClient;
 import cairn.protocols.ninep.client.NinepException;
 import cairn.protocols.ninep.wire.Dirent;
@@ -56,13 +58,10 @@ class NinepServerTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Creates {@code name} in the root with {@code content}; returns nothing, leaves no fid behind. */
+    /** Creates {@code name} in the root with {@code content}, directly in the filesystem (fast setup). */
     private void createFile(String name, String content, int mode) {
-        int f = c.newFid();
-        c.walk(0, f);
-        c.lcreate(f, name, O_RDWR, mode, 0);
-        c.write(f, 0, bytes(content));
-        c.clunk(f);
+        long ino = fs.create(Caller.ROOT, FileSystem.ROOT_INODE, name, mode, true).ino();
+        fs.write(Caller.ROOT, ino, 0, bytes(content));
     }
 
     // ---- version and attach ---------------------------------------------------------------------------
