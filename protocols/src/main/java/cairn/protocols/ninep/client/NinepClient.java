@@ -47,6 +47,9 @@ import java.util.function.IntFunction;
  * Fids are the caller's: pick numbers with {@link #newFid()}.
  */
 public final class NinepClient implements AutoCloseable {
+    /** {@link #newFid()} hands out numbers from here up, so hand-picked small fids never collide with them. */
+    public static final int FIRST_AUTO_FID = 1 << 16;
+
     /** A request on the wire: its tag (for Tflush) and its reply. */
     public record Pending(int tag, CompletableFuture<Rmessage> reply) {}
 
@@ -54,7 +57,7 @@ public final class NinepClient implements AutoCloseable {
     private final Channel channel;
     private final ConcurrentHashMap<Integer, CompletableFuture<Rmessage>> outstanding = new ConcurrentHashMap<>();
     private final AtomicInteger nextTag = new AtomicInteger();
-    private final AtomicInteger nextFid = new AtomicInteger(1);
+    private final AtomicInteger nextFid = new AtomicInteger(FIRST_AUTO_FID);
     private final FrameDecoder frames;
     private final Duration timeout;
     private volatile int msize;
