@@ -15,7 +15,7 @@ class ConnectionBackpressureTest {
     private final ArrayDeque<Runnable> workers = new ArrayDeque<>();
     private final NinepOptions options = new NinepOptions(8192, true, false, 65534, 65534, Map.of(), 2, 16384);
     private final EmbeddedChannel ch = new EmbeddedChannel(
-            new NinepConnection(new Dispatcher(new FakeFileSystem(), options), workers::add, options,
+            new NinepConnection(new Dispatcher(new FsProbe().fs, options), workers::add, options,
                     new FrameDecoder(8192)));
 
     private void runOneWorker() {

@@ -134,7 +134,7 @@ class DecoderFuzzTest {
     @Test
     void liveServerSurvivesGarbageAndAnswersUnknownTypes() throws Exception {
         Random rnd = new Random(SEED);
-        try (var fx = new ServerFixture(new FakeFileSystem(), NinepOptions.defaults())) {
+        try (var fx = new ServerFixture(new FsProbe().fs, NinepOptions.defaults())) {
             var addr = fx.address();
             try (var s = new Socket(addr.getAddress(), addr.getPort())) {
                 s.setSoTimeout(10_000);

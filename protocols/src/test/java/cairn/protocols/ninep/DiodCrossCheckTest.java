@@ -4,6 +4,9 @@ import static cairn.protocols.ninep.wire.Protocol.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cairn.engine.fs.Caller;
+import cairn.engine.fs.FileSystem;
+import cairn.engine.fs.SetAttr;
 import cairn.protocols.ninep.client.NinepClient;
 import cairn.protocols.ninep.client.NinepException;
 import cairn.protocols.ninep.wire.Dirent;
@@ -77,7 +80,9 @@ class DiodCrossCheckTest {
             }
             List<String> reference = scenario(new InetSocketAddress("127.0.0.1", port), export.toString());
             List<String> ours;
-            try (var fx = new ServerFixture(new FakeFileSystem(), NinepOptions.defaults())) {
+            var probe = new FsProbe();
+            probe.real.setattr(Caller.ROOT, FileSystem.ROOT_INODE, SetAttr.mode(0777)); // as the diod export
+            try (var fx = new ServerFixture(probe.fs, NinepOptions.defaults())) {
                 ours = scenario(fx.address(), "");
             }
             for (int i = 0; i < Math.max(reference.size(), ours.size()); i++) {

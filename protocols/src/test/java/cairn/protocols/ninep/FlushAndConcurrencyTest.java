@@ -19,17 +19,19 @@ import org.junit.jupiter.api.Test;
 
 /** Tflush of queued and running requests; many outstanding tags; replies in completion order. */
 class FlushAndConcurrencyTest {
-    private FakeFileSystem fs;
+    private FsProbe probe;
+    private FileSystem fs;
     private ServerFixture fx;
 
     @BeforeEach
     void start() {
-        fs = new FakeFileSystem();
+        probe = new FsProbe();
+        fs = probe.fs;
     }
 
     @AfterEach
     void stop() {
-        if (fs.fsyncGate != null) fs.fsyncGate.countDown();
+        probe.release();
         fx.close();
     }
 
@@ -46,13 +48,13 @@ class FlushAndConcurrencyTest {
     @Test
     void flushOfQueuedRequestCancelsItWithoutReply() throws Exception {
         var c = serve(1);
-        fs.fsyncGate = new CountDownLatch(1);
+        probe.open();
         var blocked = c.send(t -> new Tfsync(t, 0, 0)); // occupies the only slot
         var queued = c.send(t -> new Tmkdir(t, 0, "never", 0755, 0));
         var flush = c.send(t -> new Tflush(t, queued.tag()));
         assertInstanceOf(Rflush.class, reply(flush));
         assertFalse(blocked.reply().isDone(), "fsync still blocked");
-        fs.fsyncGate.countDown();
+        probe.release();
         assertInstanceOf(Rfsync.class, reply(blocked));
         // a later request is answered after anything the connection would still have sent for the flushed tag
         assertInstanceOf(Rgetattr.class, c.call(t -> new Tgetattr(t, 0, GETATTR_BASIC)));
@@ -64,7 +66,7 @@ class FlushAndConcurrencyTest {
     @Test
     void flushOfRunningRequestWaitsAndRepliesInOrder() throws Exception {
         var c = serve(8);
-        fs.fsyncGate = new CountDownLatch(1);
+        probe.open();
         var running = c.send(t -> new Tfsync(t, 0, 0));
         // wait until the fsync really runs: other requests are answered meanwhile (concurrency)
         assertInstanceOf(Rgetattr.class, c.call(t -> new Tgetattr(t, 0, GETATTR_BASIC)));
@@ -82,7 +84,7 @@ class FlushAndConcurrencyTest {
         });
         assertInstanceOf(Rgetattr.class, c.call(t -> new Tgetattr(t, 0, GETATTR_BASIC)));
         assertFalse(flush.reply().isDone(), "Rflush waits for the running request");
-        fs.fsyncGate.countDown();
+        probe.release();
         assertInstanceOf(Rflush.class, reply(flush));
         synchronized (order) {
             assertEquals(2, order.size());
@@ -126,18 +128,18 @@ class FlushAndConcurrencyTest {
     @Test
     void slowRequestDoesNotHoldBackOthers() throws Exception {
         var c = serve(4);
-        fs.fsyncGate = new CountDownLatch(1);
+        probe.open();
         var slow = c.send(t -> new Tfsync(t, 0, 0));
         for (int i = 0; i < 20; i++) c.mkdir(0, "d" + i, 0755, 0);
         assertFalse(slow.reply().isDone());
-        fs.fsyncGate.countDown();
+        probe.release();
         assertInstanceOf(Rfsync.class, reply(slow));
     }
 
     @Test
     void reusedTagInFlightClosesConnection() throws Exception {
         var c = serve(4);
-        fs.fsyncGate = new CountDownLatch(1);
+        probe.open();
         var first = c.send(t -> new Tfsync(t, 0, 0));
         c.send(t -> new Tgetattr(first.tag(), 0, GETATTR_BASIC)); // a buggy client reusing the tag
         NinepServerTest.waitFor(() -> !c.isOpen());

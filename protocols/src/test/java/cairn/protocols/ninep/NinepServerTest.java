@@ -3,7 +3,15 @@ package cairn.protocols.ninep;
 import static cairn.protocols.ninep.wire.Protocol.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import cairn.engine.fs.Attr;
+import cairn.engine.fs.CairnFileSystem;
 import cairn.engine.fs.Caller;
+import cairn.engine.fs.FsException;
+import cairn.engine.fs.FsOptions;
+import cairn.engine.fs.LockOwner;
+import cairn.engine.fs.LockRequest;
+import cairn.engine.fs.StatFs;
+import cairn.engine.fs.ValueTransform;
 import cairn.engine.fs.Errno;
 import cairn.engine.fs.FileSystem;
 import cairn.protocols.ninep.client.NinepClient;
@@ -33,13 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every 9P2000.L message through our client against our server, happy and error paths. */
 class NinepServerTest {
-    private FakeFileSystem fs;
+    private FsProbe probe;
+    private FileSystem fs;
     private ServerFixture fx;
     private NinepClient c;
 
     @BeforeEach
     void start() {
-        fs = new FakeFileSystem();
+        probe = new FsProbe();
+        fs = probe.fs;
         fx = new ServerFixture(fs, NinepOptions.defaults());
         c = fx.attached(0);
     }
@@ -128,10 +138,10 @@ class NinepServerTest {
         c.mkdir(0, "d", 0755, 0);
         int clone = c.newFid();
         assertEquals(List.of(), c.walk(0, clone));
-        assertEquals(FakeFileSystem.ROOT_INODE, c.getattr(clone, GETATTR_INO).qid().path());
+        assertEquals(FileSystem.ROOT_INODE, c.getattr(clone, GETATTR_INO).qid().path());
         c.walk(clone, clone, "d");
         assertEquals(Qid.QTDIR, c.getattr(clone, GETATTR_BASIC).qid().type());
-        assertNotEquals(FakeFileSystem.ROOT_INODE, c.getattr(clone, GETATTR_INO).qid().path());
+        assertNotEquals(FileSystem.ROOT_INODE, c.getattr(clone, GETATTR_INO).qid().path());
     }
 
     @Test
@@ -218,23 +228,34 @@ class NinepServerTest {
     }
 
     @Test
-    void clunkAndDisconnectReleaseOpenInodes() throws Exception {
+    void clunkAndDisconnectReleaseOpenInodes() {
+        // an unlinked file lives while a fid has it open and is reclaimed at the last release
         createFile("f", "data", 0644);
         int f = c.newFid();
         long ino = c.walkAll(0, f, "f").path();
         c.lopen(f, O_RDONLY);
-        assertEquals(1, fs.opens(ino));
+        c.unlinkat(0, "f", 0);
+        assertEquals(4, fs.getattr(ino).size(), "open unlinked inode still there");
         c.clunk(f);
-        assertEquals(0, fs.opens(ino));
+        assertThrows(FsException.class, () -> fs.getattr(ino), "released at clunk");
 
+        createFile("g", "data", 0644);
         var other = fx.attached(0);
-        other.walk(0, 1, "f");
+        long gino = other.walkAll(0, 1, "g").path();
         other.lopen(1, O_RDONLY);
-        other.walk(0, 2, "f");
+        other.walk(0, 2, "g");
         other.lopen(2, O_RDONLY);
-        assertEquals(2, fs.opens(ino));
+        c.unlinkat(0, "g", 0);
+        assertEquals(4, fs.getattr(gino).size());
         other.close();
-        waitFor(() -> fs.opens(ino) == 0);
+        waitFor(() -> {
+            try {
+                fs.getattr(gino);
+                return false;
+            } catch (FsException gone) {
+                return true;
+            }
+        });
     }
 
     @Test
@@ -315,7 +336,7 @@ class NinepServerTest {
 
     @Test
     void readdirPagesWithStableOffsets() {
-        Set<String> expected = new HashSet<>(List.of(".", ".."));
+        Set<String> expected = new HashSet<>(List.of(".", "..", CairnFileSystem.NBD_DIR));
         for (int i = 0; i < 300; i++) {
             String name = "entry-with-a-longish-name-" + i;
             createFile(name, "", 0644);
@@ -365,9 +386,13 @@ class NinepServerTest {
         assertEquals(GETATTR_BASIC, c.getattr(f, GETATTR_BASIC).valid());
         assertEquals(5, a.size());
         assertEquals(1, a.nlink());
-        assertEquals(4096, a.blksize());
-        assertEquals(1, a.blocks());
-        assertEquals(1, a.gen());
+        Attr real = fs.getattr(a.qid().path());
+        assertEquals(fs.statfs().blockSize(), a.blksize());
+        assertEquals((real.usedBytes() + 511) / 512, a.blocks());
+        assertEquals(real.generation(), a.gen());
+        assertEquals((int) real.generation(), a.qid().version());
+        assertEquals(real.ctimeNs() / 1_000_000_000L, a.ctimeSec());
+        assertEquals(real.btimeNs() % 1_000_000_000L, a.btimeNsec());
 
         c.setattr(f, SETATTR_MODE | SETATTR_SIZE | SETATTR_ATIME | SETATTR_ATIME_SET | SETATTR_MTIME
                 | SETATTR_MTIME_SET, 0100600, 0, 0, 2, 1000, 5, 2000, 7);
@@ -391,11 +416,13 @@ class NinepServerTest {
     @Test
     void statfsReportsVolume() {
         Rstatfs s = c.statfs(0);
+        StatFs real = fs.statfs();
         assertEquals(V9FS_MAGIC, s.type());
-        assertEquals(4096, s.bsize());
-        assertEquals((1L << 30) / 4096, s.blocks());
-        assertEquals(900, s.ffree());
-        assertEquals(255, s.namelen());
+        assertEquals(real.blockSize(), s.bsize());
+        assertEquals(real.totalBytes() / real.blockSize(), s.blocks());
+        assertEquals(real.availableBytes() / real.blockSize(), s.bavail());
+        assertEquals(real.freeInodes(), s.ffree());
+        assertEquals(real.nameMax(), s.namelen());
     }
 
     @Test
@@ -405,7 +432,7 @@ class NinepServerTest {
         long ino = c.walkAll(0, f, "f").path();
         c.lopen(f, O_RDWR);
         c.fsync(f);
-        assertEquals(List.of(ino), fs.fsyncs);
+        assertEquals(List.of(ino), probe.fsyncs);
     }
 
     // ---- identity ----------------------------------------------------------------------------------------
@@ -421,9 +448,13 @@ class NinepServerTest {
         int d = user.newFid();
         user.walk(0, d, "locked");
         assertErrno(Errno.EACCES, () -> user.mkdir(d, "x", 0755, 1000));
-        Qid mine = user.mkdir(0, "mine", 0700, 1000);
+        assertErrno(Errno.EACCES, () -> user.mkdir(0, "mine", 0700, 1000)); // root is 0755
+        c.mkdir(0, "pub", 0777, 0);
+        int pub = user.newFid();
+        user.walk(0, pub, "pub");
+        Qid mine = user.mkdir(pub, "mine", 0700, 1000);
         int m = user.newFid();
-        user.walk(0, m, "mine");
+        user.walk(pub, m, "mine");
         Rgetattr a = user.getattr(m, GETATTR_ALL);
         assertEquals(1000, a.uid());
         assertEquals(1000, a.gid());
@@ -433,10 +464,13 @@ class NinepServerTest {
     @Test
     void squashedServerIgnoresClientUid() {
         try (var squash = new ServerFixture(fs, NinepOptions.defaults().squashAll(4000, 4001))) {
+            c.mkdir(0, "pub", 0777, 0);
             var user = squash.attached(0);
-            user.mkdir(0, "squashed", 0755, 0);
+            int pub = user.newFid();
+            user.walk(0, pub, "pub");
+            user.mkdir(pub, "squashed", 0755, 0);
             int d = user.newFid();
-            user.walk(0, d, "squashed");
+            user.walk(pub, d, "squashed");
             Rgetattr a = user.getattr(d, GETATTR_ALL);
             assertEquals(4000, a.uid());
             assertEquals(4001, a.gid());
@@ -446,13 +480,18 @@ class NinepServerTest {
     @Test
     void readOnlyVolumeIsErofs() {
         createFile("f", "x", 0644);
-        fs.readOnly = true;
-        assertErrno(Errno.EROFS, () -> c.mkdir(0, "d", 0755, 0));
-        int f = c.newFid();
-        c.walk(0, f, "f");
-        assertErrno(Errno.EROFS, () -> c.lopen(f, O_RDWR));
-        c.lopen(f, O_RDONLY);
-        assertErrno(Errno.EROFS, () -> c.setxattr(0, "user.a", bytes("v"), 0));
+        var replica = CairnFileSystem.open(probe.db.readOnlyReplica(), FsOptions.defaults(), ValueTransform.IDENTITY);
+        try (var ro = new ServerFixture(replica, NinepOptions.defaults())) {
+            var r = ro.attached(0);
+            assertErrno(Errno.EROFS, () -> r.mkdir(0, "d", 0755, 0));
+            int f = r.newFid();
+            r.walk(0, f, "f");
+            assertErrno(Errno.EROFS, () -> r.lopen(f, O_RDWR));
+            assertErrno(Errno.EROFS, () -> r.lcreate(r.walkClone(0), "new", O_RDWR, 0644, 0));
+            r.lopen(f, O_RDONLY);
+            assertEquals("x", new String(r.readAll(f, 0), StandardCharsets.UTF_8));
+            assertErrno(Errno.EROFS, () -> r.setxattr(0, "user.a", bytes("v"), 0));
+        }
     }
 
     // ---- xattrs ------------------------------------------------------------------------------------------
@@ -523,7 +562,9 @@ class NinepServerTest {
             }
         });
         assertEquals(LOCK_SUCCESS, other.lock(5, LOCK_TYPE_UNLCK, 0, 0, 0, 22, "hostA"));
-        assertEquals(0, fs.lockCount());
+        long ino = fs.getattr(other.getattr(5, GETATTR_INO).qid().path()).ino();
+        var probeOwner = new LockOwner("test", 1);
+        assertNull(fs.testLock(ino, new LockRequest(probeOwner, LockRequest.Type.WRITE, 0, 0)), "no lock left");
     }
 
     // ---- transport -------------------------------------------------------------------------------------
@@ -534,7 +575,7 @@ class NinepServerTest {
         var server = new NinepServer(fs, NinepOptions.defaults());
         server.start(List.of(), sock);
         try (var u = NinepClient.connect(UnixDomainSocketAddress.of(sock), 65536)) {
-            assertEquals(FakeFileSystem.ROOT_INODE, u.attach(0, "", "", 0).path());
+            assertEquals(FileSystem.ROOT_INODE, u.attach(0, "", "", 0).path());
             assertEquals(V9FS_MAGIC, u.statfs(0).type());
         } finally {
             server.stop();
