@@ -29,7 +29,8 @@ final class FakeBlockFileSystem implements FileSystem {
 
     private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
     private final AtomicLong nextIno = new AtomicLong(ROOT_INODE + 1);
-    private final boolean readOnly;
+    /** Settable so a test can create exports first, then serve a read-only volume. */
+    volatile boolean readOnly;
     final AtomicInteger syncfsCalls = new AtomicInteger();
     final AtomicInteger fsyncCalls = new AtomicInteger();
     volatile Hook hook = (op, offset) -> {};
