@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  * threads; the event loops never block.
  */
 public final class NbdServer implements AutoCloseable {
+    private static final long STOP_DRAIN_MS = 5_000;
     private final NbdContext context;
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -88,13 +89,21 @@ public final class NbdServer implements AutoCloseable {
         };
     }
 
-    /** Stops listening, closes every connection (releasing their exports) and the executors. */
+    /**
+     * Stops listening and closes every connection. Requests already running finish first (bounded wait) so
+     * their connections release their exports on the still-running event loops; then the loops stop.
+     */
     public synchronized void stop() {
         for (Channel listener : listeners) listener.close().syncUninterruptibly();
         listeners.clear();
         channels.close().syncUninterruptibly();
-        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         context.blocking().shutdown();
+        try {
+            context.blocking().awaitTermination(STOP_DRAIN_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         for (Path p : socketFiles) {
             try {
                 Files.deleteIfExists(p);

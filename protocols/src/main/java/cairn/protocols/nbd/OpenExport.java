@@ -2,6 +2,9 @@ package cairn.protocols.nbd;
 
 import cairn.engine.fs.FileSystem;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -9,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code sizeBytes} is the size advertised at the handshake, rounded down to the 512-byte minimum block.
  */
 public final class OpenExport implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OpenExport.class);
     private final FileSystem fs;
     private final NbdExports exports;
     private final String name;
@@ -40,6 +44,10 @@ public final class OpenExport implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         exports.release(name);
-        fs.release(ino);
+        try {
+            fs.release(ino);
+        } catch (RuntimeException e) {
+            log.warn("releasing NBD export {} (inode {}) failed", name, ino, e); // e.g. the volume already closed
+        }
     }
 }

@@ -114,6 +114,20 @@ class NbdPolicyTest {
         }
     }
 
+    @Test
+    void stoppingTheServerReleasesEveryExport() throws Exception {
+        TestServer server = new TestServer(NbdOptions.defaults());
+        NbdClient a = NbdClient.connect(server.address(), NbdClient.Options.of(TestServer.EXPORT));
+        NbdClient b = NbdClient.connect(server.address(), NbdClient.Options.of(TestServer.EXPORT).legacy());
+        a.write(0, new byte[4096]).get();
+        assertEquals(2, server.server.exports().connections(TestServer.EXPORT));
+        server.close();
+        assertFalse(server.server.exports().inUse(TestServer.EXPORT));
+        assertEquals(0, server.fs.opens(server.exportIno()));
+        a.close();
+        b.close();
+    }
+
     /** Gives the server a moment to (wrongly) start more work; true if it did. */
     private static boolean waitForMore(AtomicInteger running, int limit) throws InterruptedException {
         long end = System.nanoTime() + 500_000_000L;

@@ -3,6 +3,7 @@ package cairn.protocols.nbd.handshake;
 import cairn.protocols.nbd.NbdContext;
 import cairn.protocols.nbd.transmission.ExportSession;
 import cairn.protocols.nbd.transmission.TransmissionPipeline;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -98,7 +99,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
         switch (outcome.action()) {
             case CONTINUE -> decoder(ctx).resume();
-            case CLOSE -> ctx.channel().writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+            case CLOSE -> ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER)
                     .addListener(ChannelFutureListener.CLOSE);
             case START_TLS -> startTls(ctx);
             case TRANSMIT -> transmit(ctx, outcome.session());

@@ -1,5 +1,9 @@
 package cairn.protocols.nbd.handshake;
 
+import cairn.protocols.nbd.NbdProtocol;
+
+import java.nio.charset.StandardCharsets;
+
 /** What the server sends during the handshake, encoded by {@link HandshakeEncoder}. */
 public sealed interface HandshakeReply {
 
@@ -9,11 +13,11 @@ public sealed interface HandshakeReply {
     /** A fixed-newstyle option reply. */
     record OptionReply(int option, int type, byte[] data) implements HandshakeReply {
         public static OptionReply ack(int option) {
-            return new OptionReply(option, cairn.protocols.nbd.NbdProtocol.REP_ACK, new byte[0]);
+            return new OptionReply(option, NbdProtocol.REP_ACK, new byte[0]);
         }
 
         public static OptionReply error(int option, int type, String message) {
-            return new OptionReply(option, type, message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return new OptionReply(option, type, message.getBytes(StandardCharsets.UTF_8));
         }
     }
 

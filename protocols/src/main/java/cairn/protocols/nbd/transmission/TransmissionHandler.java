@@ -3,6 +3,7 @@ package cairn.protocols.nbd.transmission;
 import cairn.protocols.nbd.NbdContext;
 import cairn.protocols.nbd.NbdProtocol;
 import io.netty.channel.ChannelFuture;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -101,7 +102,7 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeWhenIdle(ChannelHandlerContext ctx) {
-        if (requestsInFlight == 0) ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+        if (requestsInFlight == 0) ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
