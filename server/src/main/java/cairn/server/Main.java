@@ -4,6 +4,7 @@ import cairn.server.cli.CairnCommand;
 import cairn.server.cli.CliException;
 import cairn.server.cli.ExitCodes;
 import cairn.server.config.ConfigException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** Entry point of the {@code cairn} command. */
@@ -16,16 +17,21 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (see {@link ExitCodes}). */
     public static int execute(String... args) {
-        var cli = new CommandLine(new CairnCommand());
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)} with the command's output and error streams given (tests). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        var cli = new CommandLine(new CairnCommand()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            var err = commandLine.getErr();
+            var errors = commandLine.getErr();
             switch (e) {
                 case CliException c -> {
-                    err.println("cairn: " + c.getMessage());
+                    errors.println("cairn: " + c.getMessage());
                     return c.exitCode();
                 }
                 case ConfigException c -> {
-                    err.println("cairn: config: " + c.getMessage());
+                    errors.println("cairn: config: " + c.getMessage());
                     return ExitCodes.CONFIG;
                 }
                 default -> throw e;

@@ -9,11 +9,16 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "init", description = "Write a commented config file to start from.")
 final class InitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "Where to write it (default: ./cairn.toml)")
     Path path = Path.of("cairn.toml");
 
@@ -38,7 +43,7 @@ final class InitCommand implements Callable<Integer> {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, ConfigTemplate.render(url, cacheDir), StandardCharsets.UTF_8, StandardOpenOption.WRITE);
         Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("wrote " + path + "; edit it, export CAIRN_PASSWORD, then: cairn run -c " + path);
+        spec.commandLine().getOut().println("wrote " + path + "; edit it, export CAIRN_PASSWORD, then: cairn run -c " + path);
         return ExitCodes.OK;
     }
 }

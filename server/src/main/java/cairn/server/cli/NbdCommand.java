@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
@@ -14,6 +16,7 @@ final class NbdCommand {
 
     @Command(name = "create", description = "Create a device of SIZE bytes (e.g. 10G); it reads as zeros.")
     static final class Create implements Callable<Integer> {
+        @Spec CommandSpec spec;
         @Mixin AdminTarget target;
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Parameters(index = "1", paramLabel = "SIZE") String size;
@@ -22,22 +25,23 @@ final class NbdCommand {
         public Integer call() {
             long bytes = parseSize(size);
             target.call("nbd.create", args(name, bytes));
-            System.out.println("created NBD device " + name + " (" + Sizes.format(bytes) + ")");
+            spec.commandLine().getOut().println("created NBD device " + name + " (" + Sizes.format(bytes) + ")");
             return ExitCodes.OK;
         }
     }
 
     @Command(name = "list", description = "List devices and their sizes.")
     static final class ListDevices implements Callable<Integer> {
+        @Spec CommandSpec spec;
         @Mixin AdminTarget target;
 
         @Override
         public Integer call() {
             var devices = (List<?>) target.call("nbd.list", Map.of());
-            if (devices.isEmpty()) System.out.println("no NBD devices");
+            if (devices.isEmpty()) spec.commandLine().getOut().println("no NBD devices");
             for (Object d : devices) {
                 var device = (Map<?, ?>) d;
-                System.out.printf("%-32s %s%n", device.get("name"), Sizes.format((Long) device.get("size")));
+                spec.commandLine().getOut().printf("%-32s %s%n", device.get("name"), Sizes.format((Long) device.get("size")));
             }
             return ExitCodes.OK;
         }
@@ -45,6 +49,7 @@ final class NbdCommand {
 
     @Command(name = "resize", description = "Grow or shrink a device to SIZE bytes.")
     static final class Resize implements Callable<Integer> {
+        @Spec CommandSpec spec;
         @Mixin AdminTarget target;
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Parameters(index = "1", paramLabel = "SIZE") String size;
@@ -53,20 +58,21 @@ final class NbdCommand {
         public Integer call() {
             long bytes = parseSize(size);
             target.call("nbd.resize", args(name, bytes));
-            System.out.println("resized NBD device " + name + " to " + Sizes.format(bytes));
+            spec.commandLine().getOut().println("resized NBD device " + name + " to " + Sizes.format(bytes));
             return ExitCodes.OK;
         }
     }
 
     @Command(name = "delete", description = "Delete a device and its data.")
     static final class Delete implements Callable<Integer> {
+        @Spec CommandSpec spec;
         @Mixin AdminTarget target;
         @Parameters(index = "0", paramLabel = "NAME") String name;
 
         @Override
         public Integer call() {
             target.call("nbd.delete", Map.of("name", name));
-            System.out.println("deleted NBD device " + name);
+            spec.commandLine().getOut().println("deleted NBD device " + name);
             return ExitCodes.OK;
         }
     }
