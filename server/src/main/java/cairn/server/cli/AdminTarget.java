@@ -17,7 +17,7 @@ public final class AdminTarget {
     Path socket;
 
     Path socketPath() {
-        return socket != null ? socket : Node.adminSocket(config.load());
+        return socket != null ? socket : Node.adminSocket(config.loadForLocating());
     }
 
     /** Calls the node and returns {@code result}; a failure becomes a {@link CliException} with the right exit code. */

@@ -4,7 +4,7 @@ import cairn.server.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnCommand.VersionProvider.class,
+@Command(name = "cairn", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = CairnCommand.VersionProvider.class,
         description = "Cairn: an S3 bucket as a highly available disk (NFSv3, 9P2000.L, NBD).",
         subcommands = {InitCommand.class, RunCommand.class, StatusCommand.class, NbdCommand.class,
                 CheckpointCommand.class, ChangePasswordCommand.class, FsckCommand.class, VersionCommand.class,

@@ -16,6 +16,11 @@ public final class ConfigOption {
         return file == null ? DefaultConfig.embedded(Path.of("")) : ConfigLoader.load(file);
     }
 
+    /** Enough of the config to find a running node; unset environment variables are not an error. */
+    CairnConfig loadForLocating() {
+        return file == null ? DefaultConfig.embedded(Path.of("")) : ConfigLoader.loadForLocating(file);
+    }
+
     /** For commands that must not guess which volume: {@code -c} is mandatory. */
     CairnConfig loadRequired(String command) {
         if (file == null) throw new CliException(ExitCodes.USAGE, command + " needs -c FILE (the node's config)");

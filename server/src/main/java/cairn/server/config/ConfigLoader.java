@@ -22,13 +22,27 @@ public final class ConfigLoader {
     private static final int CONFIG_BYTES_MAX = 1 << 20;
 
     private final Map<String, String> env;
+    private final boolean keepMissingVariables;
 
     public ConfigLoader(Map<String, String> env) {
+        this(env, false);
+    }
+
+    private ConfigLoader(Map<String, String> env, boolean keepMissingVariables) {
         this.env = Map.copyOf(env);
+        this.keepMissingVariables = keepMissingVariables;
     }
 
     public static CairnConfig load(Path file) {
         return new ConfigLoader(System.getenv()).read(file);
+    }
+
+    /**
+     * For commands that only need to find a running node (its admin socket): an unset {@code ${VAR}} stays as
+     * written instead of failing, so {@code cairn status} works without the node's secrets in the environment.
+     */
+    public static CairnConfig loadForLocating(Path file) {
+        return new ConfigLoader(System.getenv(), true).read(file);
     }
 
     public CairnConfig read(Path file) {
@@ -52,7 +66,7 @@ public final class ConfigLoader {
             var e = toml.errors().get(0);
             throw new ConfigException(source + ":" + e.position().line() + ": TOML syntax error: " + e.getMessage());
         }
-        var root = new Section(source, toml, "", new EnvSubstitution(env));
+        var root = new Section(source, toml, "", new EnvSubstitution(env, keepMissingVariables));
         var paths = new PathResolver(baseDir);
 
         Section storageSection = root.table("storage").orElseThrow(() -> root.missing("storage"));

@@ -9,9 +9,12 @@ import java.util.function.Function;
  */
 final class EnvSubstitution {
     private final Map<String, String> env;
+    private final boolean keepMissing;
 
-    EnvSubstitution(Map<String, String> env) {
+    /** @param keepMissing leave {@code ${NAME}} as is when NAME is unset instead of failing */
+    EnvSubstitution(Map<String, String> env, boolean keepMissing) {
         this.env = Map.copyOf(env);
+        this.keepMissing = keepMissing;
     }
 
     /** @param fail turns a reason into the exception to throw (it knows the key and line) */
@@ -33,8 +36,8 @@ final class EnvSubstitution {
                     throw fail.apply("'${" + name + "}' is not a valid environment variable reference");
                 }
                 String value = env.get(name);
-                if (value == null) throw fail.apply("environment variable " + name + " is not set");
-                out.append(value);
+                if (value == null && !keepMissing) throw fail.apply("environment variable " + name + " is not set");
+                out.append(value != null ? value : "${" + name + "}");
                 i = close;
             } else {
                 out.append(c);
