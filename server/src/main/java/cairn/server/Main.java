@@ -1,5 +1,6 @@
 package cairn.server;
 
+import cairn.engine.store.StoreException;
 import cairn.server.cli.CairnCommand;
 import cairn.server.cli.CliException;
 import cairn.server.cli.ExitCodes;
@@ -33,6 +34,10 @@ public final class Main {
                 case ConfigException c -> {
                     errors.println("cairn: config: " + c.getMessage());
                     return ExitCodes.CONFIG;
+                }
+                case StoreException c -> {
+                    errors.println("cairn: object store: " + c.getMessage());
+                    return ExitCodes.FAILED;
                 }
                 default -> throw e;
             }

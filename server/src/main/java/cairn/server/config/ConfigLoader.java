@@ -164,8 +164,10 @@ public final class ConfigLoader {
     }
 
     private static AwsConfig aws(Section s) {
-        var config = new AwsConfig(s.optString("endpoint"), s.optString("region"), s.optString("access_key_id"),
-                s.optString("secret_access_key"), s.bool("path_style", false));
+        Optional<String> endpoint = s.optString("endpoint");
+        // A custom endpoint (MinIO, Ceph, s3proxy) almost always wants path-style addressing.
+        var config = new AwsConfig(endpoint, s.optString("region"), s.optString("access_key_id"),
+                s.optString("secret_access_key"), s.bool("path_style", endpoint.isPresent()));
         if (config.accessKeyId().isPresent() != config.secretAccessKey().isPresent()) {
             throw s.error(config.accessKeyId().isPresent() ? "access_key_id" : "secret_access_key",
                     "access_key_id and secret_access_key go together");

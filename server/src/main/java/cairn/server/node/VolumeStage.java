@@ -1,5 +1,6 @@
 package cairn.server.node;
 
+import cairn.engine.store.ObjectStore;
 import cairn.server.admin.AdminRouter;
 import cairn.server.config.CairnConfig;
 import cairn.server.config.ServersConfig;
@@ -12,9 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The volume of a node: object store, key manager, LSM, filesystem, and the protocol servers on top.
  *
- * <p>Not wired yet: the store factory, LSM and filesystem are being built on other branches. Until they land
- * the node serves health and metrics only, {@code /health/ready} answers 503 with the reason, and the admin
- * commands that need the volume answer NOT_AVAILABLE.
+ * <p>Wired so far: the object store (opened, and for S3 checked for conditional writes). Not wired yet: the
+ * LSM, filesystem and protocol servers, which are being built on other branches. Until they land the node
+ * serves health and metrics only, {@code /health/ready} answers 503 with the reason, and the admin commands
+ * that need the volume answer NOT_AVAILABLE.
  */
 final class VolumeStage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VolumeStage.class);
@@ -23,14 +25,20 @@ final class VolumeStage implements AutoCloseable {
     /** A started server: its name for the logs and what closes it. */
     record Server(String name, AutoCloseable resource) {}
 
-    private VolumeStage() {}
+    private final ObjectStore store;
+
+    private VolumeStage(ObjectStore store) {
+        this.store = store;
+    }
 
     static VolumeStage open(CairnConfig config, boolean readOnly, String password, Metrics metrics, NodeStatus status,
             AdminRouter admin) {
-        status.volume(config.storage().url());
+        ObjectStore store = Stores.open(config, metrics.registry());
+        status.volume(store.describe());
+        log.info("object store {} open", store.describe());
         status.phase(NodeStatus.Phase.STARTING, UNAVAILABLE);
-        log.warn("{}: {} is not opened; serving health and metrics only", UNAVAILABLE, config.storage().url());
-        return new VolumeStage();
+        log.warn("{}: the volume in {} is not opened; serving health and metrics only", UNAVAILABLE, store.describe());
+        return new VolumeStage(store);
     }
 
     boolean serving() {
@@ -47,5 +55,7 @@ final class VolumeStage implements AutoCloseable {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        store.close();
+    }
 }
