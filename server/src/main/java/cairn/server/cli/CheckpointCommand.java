@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "checkpoint", description = "Manage checkpoints (durable point-in-time views that GC keeps) on the running node.",
@@ -19,9 +20,11 @@ final class CheckpointCommand {
         @Spec CommandSpec spec;
         @Mixin AdminTarget target;
 
+        @Option(names = "--name", description = "A label to recognise it by") String name = "";
+
         @Override
         public Integer call() {
-            var checkpoint = (Map<?, ?>) target.call("checkpoint.create", Map.of());
+            var checkpoint = (Map<?, ?>) target.call("checkpoint.create", Map.of("name", name));
             spec.commandLine().getOut().println("created checkpoint " + checkpoint.get("id"));
             return ExitCodes.OK;
         }
@@ -38,7 +41,8 @@ final class CheckpointCommand {
             if (checkpoints.isEmpty()) spec.commandLine().getOut().println("no checkpoints");
             for (Object c : checkpoints) {
                 var checkpoint = (Map<?, ?>) c;
-                spec.commandLine().getOut().printf("%-24s %s%n", checkpoint.get("id"), Objects.toString(checkpoint.get("created_at"), ""));
+                spec.commandLine().getOut().printf("%-8s %-24s expires %s%n", checkpoint.get("id"),
+                        Objects.toString(checkpoint.get("name"), ""), checkpoint.get("expires_at"));
             }
             return ExitCodes.OK;
         }

@@ -37,6 +37,7 @@ public final class Node implements AutoCloseable {
     private final Deque<Stage> stages = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private HttpEndpoint http;
+    private VolumeStage volume;
     private boolean closed;
 
     /** Something opened at start, closed at stop. */
@@ -74,12 +75,17 @@ public final class Node implements AutoCloseable {
         log.info("admin socket at {}", adminServer.socket());
         startHttp();
         String password = Passwords.resolve(config.storage().key());
-        var volume = VolumeStage.open(config, readOnly, password, metrics, status, admin);
+        volume = VolumeStage.open(config, readOnly, password, metrics, status);
         stages.push(new Stage("volume", volume));
-        volume.startServers(config.servers(), status).forEach(s -> stages.push(new Stage(s.name(), s.resource())));
-        if (volume.serving()) {
+        CheckpointAdmin.register(admin, volume.db());
+        var servers = volume.startServers(config.servers(), status);
+        servers.started().forEach(s -> stages.push(new Stage(s.name(), s.resource())));
+        if (servers.missing().isEmpty()) {
             status.phase(NodeStatus.Phase.SERVING, "");
             log.info("cairn ready: {}", status.listeners());
+        } else {
+            // Not ready: a configured server cannot run in this build, so clients of it are not served.
+            status.phase(NodeStatus.Phase.STARTING, servers.missing() + " not available yet in this build");
         }
     }
 
@@ -106,6 +112,11 @@ public final class Node implements AutoCloseable {
     /** The HTTP addresses actually bound (port 0 resolved); empty when HTTP is disabled. */
     public List<InetSocketAddress> httpAddresses() {
         return http == null ? List.of() : http.boundAddresses();
+    }
+
+    /** The open filesystem (tests, embedding); empty before the volume is open. */
+    public java.util.Optional<cairn.engine.fs.FileSystem> fileSystem() {
+        return java.util.Optional.ofNullable(volume).map(VolumeStage::fileSystem);
     }
 
     /** What {@code cairn status} shows. */

@@ -15,14 +15,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CliTest {
+public class CliTest {
     @TempDir
     Path dir;
 
     /** Exit code, stdout and stderr of one cairn invocation. */
-    record Result(int exit, String out, String err) {}
+    public record Result(int exit, String out, String err) {}
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
         int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);

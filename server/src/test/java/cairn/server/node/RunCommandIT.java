@@ -3,10 +3,9 @@ package cairn.server.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cairn.server.Main;
 import cairn.server.admin.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import cairn.server.cli.CliTest;
+import cairn.server.cli.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +20,7 @@ class RunCommandIT {
     @TempDir
     Path dir;
 
-    @Test
-    void nodeServesHealthAndMetricsAndStopsCleanlyOnSigterm() throws Exception {
-        int httpPort = NodeProcess.freePort();
+    private Path writeConfig(int httpPort) throws Exception {
         Path config = dir.resolve("cairn.toml");
         Files.writeString(config, """
                 [storage]
@@ -34,34 +31,55 @@ class RunCommandIT {
                 [servers.http]
                 addresses = ["127.0.0.1:%d"]
                 """.formatted(httpPort));
-        try (var node = NodeProcess.start(config, dir.resolve("node.log"), httpPort, Map.of("CAIRN_TEST_PASSWORD", "pw"))) {
-            node.awaitStatus("/health/live", 200, DEADLINE);
+        return config;
+    }
 
-            var metrics = node.get("/metrics");
-            assertEquals(200, metrics.statusCode());
-            assertTrue(metrics.body().contains("cairn_build_info{"), "cairn metrics exported");
-            assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "JVM binders registered");
-            assertTrue(metrics.body().contains("cairn_node_ready 0.0"), "not ready before the volume is open");
-
-            var ready = node.get("/health/ready");
-            assertEquals(503, ready.statusCode());
-            assertTrue(ready.body().contains(VolumeStage.UNAVAILABLE), ready.body());
-            assertEquals(503, node.get("/health/leader").statusCode());
+    @Test
+    void nodeServesHealthMetricsAndAdminAndStopsCleanlyOnSigterm() throws Exception {
+        int httpPort = NodeProcess.freePort();
+        Path config = writeConfig(httpPort);
+        var env = Map.of("CAIRN_TEST_PASSWORD", "pw");
+        try (var node = NodeProcess.start(config, dir.resolve("node.log"), httpPort, env)) {
+            node.awaitStatus("/health/ready", 200, DEADLINE);
+            assertEquals(200, node.get("/health/live").statusCode());
+            assertEquals(200, node.get("/health/leader").statusCode(), "a single node is the writer");
             assertEquals(404, node.get("/nope").statusCode());
 
-            var out = new StringWriter();
-            int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
-                    "status", "--json", "-c", config.toString());
-            assertEquals(0, exit, node.log());
-            var status = Json.parseObject(out.toString().strip());
-            assertEquals("STARTING", status.get("phase"));
-            assertEquals("file://" + dir.resolve("store"), status.get("volume"));
+            var metrics = node.get("/metrics").body();
+            assertTrue(metrics.contains("cairn_build_info{"), "cairn metrics exported");
+            assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM binders registered");
+            assertTrue(metrics.contains("cairn_node_ready 1.0"), "ready gauge");
+            assertTrue(metrics.contains("cairn_node_epoch 1.0"), "first start claims epoch 1");
+            assertTrue(metrics.contains("cairn_store_requests_seconds_count{"), "store metrics on the same registry");
+
+            var status = Json.parseObject(cli("status", "--json", "-c", config.toString()).out().strip());
+            assertEquals("SERVING", status.get("phase"));
+            assertEquals(1L, status.get("epoch"));
             assertEquals(Json.parseObject(node.get("/status").body().strip()).get("started_at"), status.get("started_at"));
 
-            int code = node.stop(DEADLINE);
-            assertEquals(143, code, "exit code after SIGTERM:\n" + node.log());
+            var created = cli("checkpoint", "create", "--name", "before-upgrade", "-c", config.toString());
+            assertEquals(0, created.exit(), created.err());
+            assertTrue(created.out().startsWith("created checkpoint "), created.out());
+            String id = created.out().strip().substring("created checkpoint ".length());
+            assertTrue(cli("checkpoint", "list", "-c", config.toString()).out().contains("before-upgrade"));
+            assertEquals(0, cli("checkpoint", "delete", id, "-c", config.toString()).exit());
+            assertEquals(ExitCodes.FAILED, cli("checkpoint", "delete", id, "-c", config.toString()).exit(), "deleted twice");
+            assertEquals("no checkpoints", cli("checkpoint", "list", "-c", config.toString()).out().strip());
+
+            assertEquals(143, node.stop(DEADLINE), "exit code after SIGTERM:\n" + node.log());
             assertTrue(node.log().contains("cairn stopped"), node.log());
             assertTrue(Files.notExists(dir.resolve("cache/admin/admin.sock")), "admin socket removed");
         }
+        // A restart claims the next epoch, which fences anything the previous run might still do.
+        try (var node = NodeProcess.start(config, dir.resolve("node2.log"), httpPort, env)) {
+            node.awaitStatus("/health/ready", 200, DEADLINE);
+            assertTrue(node.get("/metrics").body().contains("cairn_node_epoch 2.0"), node.log());
+            assertEquals(143, node.stop(DEADLINE));
+        }
     }
+
+    private static CliTest.Result cli(String... args) {
+        return CliTest.run(args);
+    }
+
 }
