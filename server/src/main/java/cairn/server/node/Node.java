@@ -78,15 +78,11 @@ public final class Node implements AutoCloseable {
         volume = VolumeStage.open(config, readOnly, password, metrics, status);
         stages.push(new Stage("volume", volume));
         CheckpointAdmin.register(admin, volume.db());
-        var servers = volume.startServers(config.servers(), status);
-        servers.started().forEach(s -> stages.push(new Stage(s.name(), s.resource())));
-        if (servers.missing().isEmpty()) {
-            status.phase(NodeStatus.Phase.SERVING, "");
-            log.info("cairn ready: {}", status.listeners());
-        } else {
-            // Not ready: a configured server cannot run in this build, so clients of it are not served.
-            status.phase(NodeStatus.Phase.STARTING, servers.missing() + " not available yet in this build");
-        }
+        var servers = volume.startServers(config.servers(), readOnly, status);
+        stages.push(new Stage("protocol servers", servers));
+        NbdAdmin.register(admin, volume.fileSystem(), servers::nbdExports);
+        status.phase(NodeStatus.Phase.SERVING, "");
+        log.info("cairn ready: {}", status.listeners());
     }
 
     private void startHttp() throws IOException {
