@@ -40,14 +40,11 @@ final class VolumeStage implements AutoCloseable {
     }
 
     static VolumeStage open(CairnConfig config, boolean readOnly, String password, Metrics metrics, NodeStatus status) {
-        if (config.ha().isPresent()) throw new NotAvailableException("[ha] (failover between nodes)");
         ObjectStore store = Stores.open(config, metrics.registry());
         LsmDb db = null;
         try {
             status.volume(store.describe());
-            LsmOptions options = LsmOptions.defaults()
-                    .withFlushIntervalMs(config.engine().flushIntervalMs())
-                    .withMemtableBytesMax(config.engine().memtableBytes());
+            LsmOptions options = lsmOptions(config);
             if (readOnly) {
                 db = LsmDb.openReader(store, options);
                 status.leader(false, db.epoch());
@@ -57,11 +54,7 @@ final class VolumeStage implements AutoCloseable {
                 status.leader(true, epoch);
             }
             log.warn("values are stored unencrypted and uncompressed: the key manager is not in this build yet");
-            var fsOptions = FsOptions.defaults()
-                    .withExtentBytes(config.filesystem().extentBytes())
-                    .withMaxSizeBytes(config.filesystem().maxSizeBytes())
-                    .withSyncMode(config.engine().sync());
-            CairnFileSystem fs = CairnFileSystem.open(db, fsOptions, ValueTransform.IDENTITY);
+            CairnFileSystem fs = CairnFileSystem.open(db, fsOptions(config), ValueTransform.IDENTITY);
             log.info("volume {} open {} at epoch {}", fs.volumeId(), readOnly ? "read-only" : "as writer", db.epoch());
             registerMeters(metrics, db, fs);
             return new VolumeStage(store, db, fs);
@@ -70,6 +63,20 @@ final class VolumeStage implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    static LsmOptions lsmOptions(CairnConfig config) {
+        return LsmOptions.defaults()
+                .withFlushIntervalMs(config.engine().flushIntervalMs())
+                .withMemtableBytesMax(config.engine().memtableBytes())
+                .withPollIntervalMs(config.ha().map(h -> h.pollIntervalMs()).orElse(LsmOptions.defaults().pollIntervalMs()));
+    }
+
+    static FsOptions fsOptions(CairnConfig config) {
+        return FsOptions.defaults()
+                .withExtentBytes(config.filesystem().extentBytes())
+                .withMaxSizeBytes(config.filesystem().maxSizeBytes())
+                .withSyncMode(config.engine().sync());
     }
 
     private static void registerMeters(Metrics metrics, LsmDb db, FileSystem fs) {
@@ -100,7 +107,7 @@ final class VolumeStage implements AutoCloseable {
         }
     }
 
-    private static String clientAddress(CairnConfig config) {
+    static String clientAddress(CairnConfig config) {
         return config.servers().nfs().flatMap(l -> l.addresses().stream().findFirst()).map(Object::toString).orElse("");
     }
 
