@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds (once) the QEMU test guest from Debian packages and caches it under e2e/cache/:
+#   vmlinuz, initrd.img  the Debian kernel (linux-image-amd64) and an initramfs with virtio drivers
+#   root.img             an ext4 image of a debootstrap'ed root with the real clients installed
+# Usage: e2e/lib/build-guest.sh [--zfs]   (--zfs adds zfs-dkms + zfsutils-linux, built in the chroot: ~5 min)
+# Needs root (debootstrap, chroot) and the machine's configured apt sources.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${CAIRN_E2E_CACHE:-$here/cache}"
+with_zfs=0; [ "${1:-}" = "--zfs" ] && with_zfs=1
+stamp="$cache/guest.ok"; [ $with_zfs -eq 1 ] && stamp="$cache/guest-zfs.ok"
+[ -f "$stamp" ] && [ "$stamp" -nt "$here/lib/guest-init.sh" ] && { echo "build-guest: cached in $cache"; exit 0; }
+[ "$(id -u)" -eq 0 ] || { echo "build-guest: needs root (debootstrap + chroot)" >&2; exit 1; }
+
+need=(debootstrap qemu-system-x86 e2fsprogs)
+missing=(); for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)"
+mirror="${mirror:-http://deb.debian.org/debian}"
+suite="$(. /etc/os-release && echo "$VERSION_CODENAME")"
+root="$cache/rootfs"
+mkdir -p "$cache"
+packages=linux-image-amd64,initramfs-tools,kmod,iproute2,netbase,nbd-client,nfs-common,e2fsprogs,fio,postgresql,procps,util-linux,coreutils,attr,acl
+if [ ! -f "$cache/rootfs.ok" ]; then
+  rm -rf "$root"
+  echo "build-guest: debootstrap $suite from $mirror (a few minutes)"
+  debootstrap --variant=minbase --components=main,contrib --include="$packages" "$suite" "$root" "$mirror" \
+    > "$cache/debootstrap.log" 2>&1 || { tail -n 30 "$cache/debootstrap.log" >&2; exit 1; }
+  touch "$cache/rootfs.ok"
+fi
+
+# Package scripts in the chroot must never start daemons on the host.
+printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"
+in_chroot() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root DEBIAN_FRONTEND=noninteractive chroot "$root" "$@"; }
+
+if [ $with_zfs -eq 1 ] && [ ! -f "$cache/zfs.ok" ]; then
+  kver="$(ls "$root/lib/modules" | head -n1)"
+  mount --bind /proc "$root/proc"; trap 'umount "$root/proc" 2>/dev/null || true' EXIT
+  in_chroot apt-get install -y -qq "linux-headers-$kver" zfs-dkms zfsutils-linux > "$cache/zfs.log" 2>&1 \
+    || { tail -n 30 "$cache/zfs.log" >&2; exit 1; }
+  umount "$root/proc"; trap - EXIT
+  touch "$cache/zfs.ok"
+fi
+
+install -m 0755 "$here/lib/guest-init.sh" "$root/usr/local/sbin/cairn-guest-init"
+echo "cairn-guest" > "$root/etc/hostname"
+printf 'virtio_blk\nvirtio_net\nvirtio_pci\next4\nqemu_fw_cfg\n' >> "$root/etc/initramfs-tools/modules"
+kver="$(ls "$root/lib/modules" | head -n1)"
+in_chroot update-initramfs -u -k "$kver" > "$cache/initramfs.log" 2>&1 || { tail -n 20 "$cache/initramfs.log" >&2; exit 1; }
+cp "$root/boot/vmlinuz-$kver" "$cache/vmlinuz"
+cp "$root/boot/initrd.img-$kver" "$cache/initrd.img"
+umount "$root/proc" 2>/dev/null || true  # debootstrap may leave it mounted
+size_mb=$(( $(du -sm "$root" | cut -f1) + 1024 ))
+rm -f "$cache/root.img"
+mke2fs -q -t ext4 -d "$root" -L cairnroot "$cache/root.img" "${size_mb}M"
+touch "$stamp"
+echo "build-guest: ready in $cache (kernel $kver)"

@@ -1,0 +1,41 @@
+# Host-side helpers for e2e suites (sourced by run.sh): start/kill the server in the namespace, boot guests.
+in_ns() { ip netns exec "$CAIRN_E2E_NS" "$@"; }
+
+write_config() { # writes $CAIRN_E2E_WORK/cairn.toml for a data dir under the work dir
+  cat > "$CAIRN_E2E_WORK/cairn.toml" <<TOML
+[storage]
+url = "file://$CAIRN_E2E_WORK/data"
+key_file = "$CAIRN_E2E_WORK/key"
+[cache]
+dir = "$CAIRN_E2E_WORK/cache"
+[servers.nfs]
+addresses = ["127.0.0.1:2049"]
+[servers.ninep]
+addresses = ["127.0.0.1:5564"]
+[servers.nbd]
+addresses = ["127.0.0.1:10809"]
+[servers.http]
+addresses = ["127.0.0.1:9464"]
+TOML
+  head -c 32 /dev/urandom > "$CAIRN_E2E_WORK/key"; chmod 600 "$CAIRN_E2E_WORK/key"
+}
+
+start_server() {
+  in_ns "$CAIRN_TOP/cairn" run -c "$CAIRN_E2E_WORK/cairn.toml" >> "$CAIRN_E2E_WORK/server.log" 2>&1 &
+  echo $! > "$CAIRN_E2E_WORK/cairn.pid"
+  for _ in $(seq 1 300); do
+    in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9464 && printf "GET /health/ready HTTP/1.0\r\n\r\n" >&3 && head -n1 <&3' 2>/dev/null | grep -q 200 && return 0
+    kill -0 "$(cat "$CAIRN_E2E_WORK/cairn.pid")" 2>/dev/null || { echo "e2e: server died:"; tail -n 30 "$CAIRN_E2E_WORK/server.log"; return 1; }
+    sleep 0.2
+  done
+  echo "e2e: server not ready after 60 s"; tail -n 30 "$CAIRN_E2E_WORK/server.log"; return 1
+}
+
+kill_server() { # SIGKILL: loses only what no barrier covered
+  local pid; pid="$(cat "$CAIRN_E2E_WORK/cairn.pid")"
+  kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+guest() { # guest SCRIPT_FILE [timeout]: boots the guest in the namespace and runs the script
+  in_ns "$CAIRN_TOP/e2e/lib/boot.sh" "$@"
+}

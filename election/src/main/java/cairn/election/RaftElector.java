@@ -1,0 +1,137 @@
+package cairn.election;
+
+import com.alipay.sofa.jraft.Iterator;
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.core.StateMachineAdapter;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Liveness by a sofa-jraft group among the HA nodes: the raft leader is the node that should lead. The raft
+ * log carries nothing; only leader start/stop events are used. A witness votes but never leads: when it wins
+ * an election it hands leadership straight to another peer.
+ */
+public final class RaftElector implements Elector {
+
+    private static final String GROUP = "cairn";
+
+    private final RaftPeer self;
+    private final List<RaftPeer> peers;
+    private final Path dataDir;
+    private final int electionTimeoutMs;
+    private final boolean witness;
+    // Listener calls leave jraft's threads at once and run one at a time, in order.
+    private final ExecutorService events = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+    private RaftGroupService service;
+    private Node node;
+
+    public RaftElector(RaftPeer self, List<RaftPeer> peers, Path dataDir, int electionTimeoutMs, boolean witness) {
+        this.self = self;
+        this.peers = List.copyOf(peers);
+        this.dataDir = dataDir;
+        this.electionTimeoutMs = electionTimeoutMs;
+        this.witness = witness;
+    }
+
+    @Override
+    public synchronized void start(Listener listener) {
+        var conf = new Configuration();
+        for (RaftPeer p : peers) conf.addPeer(peerId(p));
+        var options = new NodeOptions();
+        options.setElectionTimeoutMs(electionTimeoutMs);
+        options.setInitialConf(conf);
+        options.setFsm(new Events(listener));
+        options.setLogUri(dataDir.resolve("log").toString());
+        options.setRaftMetaUri(dataDir.resolve("meta").toString());
+        options.setSnapshotUri(dataDir.resolve("snapshot").toString());
+        options.setDisableCli(true);
+        service = new RaftGroupService(GROUP, peerId(self), options);
+        node = service.start();
+    }
+
+    @Override
+    public synchronized void stepDown() {
+        if (node == null || !node.isLeader()) return;
+        PeerId target = peers.stream().filter(p -> !p.nodeId().equals(self.nodeId())).findFirst()
+                .map(RaftElector::peerId).orElse(PeerId.ANY_PEER);
+        node.transferLeadershipTo(target);
+    }
+
+    /** Hands leadership to a named peer (planned failover); false if this node is not the raft leader. */
+    public synchronized boolean transferTo(String nodeId) {
+        if (node == null || !node.isLeader()) return false;
+        RaftPeer target = peers.stream().filter(p -> p.nodeId().equals(nodeId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown node " + nodeId));
+        return node.transferLeadershipTo(peerId(target)).isOk();
+    }
+
+    /** The node id raft currently believes leads, or null. */
+    public synchronized String leaderNodeId() {
+        if (node == null) return null;
+        PeerId leader = node.getLeaderId();
+        if (leader == null || leader.isEmpty()) return null;
+        String addr = leader.getEndpoint().toString();
+        return peers.stream().filter(p -> p.raftAddress().equals(addr)).map(RaftPeer::nodeId).findFirst().orElse(null);
+    }
+
+    @Override
+    public synchronized String describe() {
+        return "raft node=" + self.nodeId() + " leader=" + leaderNodeId() + (witness ? " witness" : "");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (service != null) {
+            service.shutdown();
+            try {
+                service.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            service = null;
+            node = null;
+        }
+        events.shutdown();
+    }
+
+    private static PeerId peerId(RaftPeer p) {
+        PeerId id = new PeerId();
+        if (!id.parse(p.raftAddress())) throw new IllegalArgumentException("bad raft address " + p.raftAddress());
+        return id;
+    }
+
+    private final class Events extends StateMachineAdapter {
+        private final Listener listener;
+
+        Events(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onApply(Iterator iter) {
+            while (iter.hasNext()) iter.next(); // the log carries nothing
+        }
+
+        @Override
+        public void onLeaderStart(long term) {
+            if (witness) {
+                events.execute(RaftElector.this::stepDown);
+                return;
+            }
+            events.execute(() -> listener.elected(term));
+        }
+
+        @Override
+        public void onLeaderStop(Status status) {
+            if (witness) return;
+            events.execute(() -> listener.deposed("raft leadership lost: " + status));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package cairn.election;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import cairn.engine.store.MemoryStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RoleControllerTest {
+
+    /** An elector the test drives by hand. */
+    static final class ManualElector implements Elector {
+        Listener listener;
+        int stepDowns;
+
+        @Override
+        public void start(Listener l) {
+            listener = l;
+        }
+
+        @Override
+        public void stepDown() {
+            stepDowns++;
+        }
+
+        @Override
+        public String describe() {
+            return "manual";
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    static final class RecordingActions implements RoleActions {
+        final List<String> log = new CopyOnWriteArrayList<>();
+        boolean failPromote;
+
+        @Override
+        public void promote(EpochRecord epoch) throws Exception {
+            if (failPromote) throw new IllegalStateException("fenced");
+            log.add("promote " + epoch.epoch());
+        }
+
+        @Override
+        public void demote(String reason) {
+            log.add("demote " + reason);
+        }
+    }
+
+    private final MemoryStore store = new MemoryStore();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final List<RoleController> controllers = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() {
+        controllers.forEach(RoleController::close);
+    }
+
+    private RoleController controller(String node, ManualElector elector, RecordingActions actions, Duration poll) {
+        var c = new RoleController(node, node + ":2049", new EpochLedger(store), elector, actions, HookRunner.none(),
+                poll, metrics);
+        controllers.add(c);
+        c.start();
+        return c;
+    }
+
+    @Test
+    void electionClaimsANewEpochBeforeServingAndDepositionStopsServing() {
+        var elector = new ManualElector();
+        var actions = new RecordingActions();
+        var c = controller("a", elector, actions, Duration.ofHours(1));
+        elector.listener.elected(5);
+        assertEquals(Role.LEADER, c.role());
+        assertEquals(List.of("promote 1"), actions.log);
+        RoleStatus s = c.status();
+        assertEquals(1, s.ownEpoch());
+        assertEquals("a", s.leaderNodeId());
+        assertEquals(5, s.term());
+        elector.listener.deposed("raft leadership lost");
+        assertEquals(Role.STANDBY, c.role());
+        assertEquals("demote raft leadership lost", actions.log.get(1));
+        assertEquals(1.0, metrics.get("cairn.ha.promotions").counter().count());
+    }
+
+    @Test
+    void aLeaderSeeingANewerEpochDemotesItself() throws Exception {
+        var electorA = new ManualElector();
+        var actionsA = new RecordingActions();
+        var a = controller("a", electorA, actionsA, Duration.ofMillis(10));
+        electorA.listener.elected(1);
+        assertEquals(Role.LEADER, a.role());
+        // b wins a later election while a is cut off from its peers but not from the store
+        var electorB = new ManualElector();
+        var b = controller("b", electorB, new RecordingActions(), Duration.ofHours(1));
+        electorB.listener.elected(2);
+        assertEquals(2, b.status().ownEpoch());
+        RaftElectorTest.await("a to notice epoch 2", 5_000, () -> a.role() == Role.STANDBY);
+        assertEquals("demote fenced by epoch 2", actionsA.log.get(1));
+        assertTrue(electorA.stepDowns > 0, "a fenced node steps down in the election too");
+    }
+
+    @Test
+    void aFailedWriterOpenLeavesTheNodeStandbyAndStepsDown() {
+        var elector = new ManualElector();
+        var actions = new RecordingActions();
+        actions.failPromote = true;
+        var c = controller("a", elector, actions, Duration.ofHours(1));
+        elector.listener.elected(3);
+        assertEquals(Role.STANDBY, c.role());
+        assertEquals(1, elector.stepDowns);
+        assertTrue(actions.log.get(0).startsWith("demote promotion failed"), actions.log.toString());
+    }
+}
