@@ -1,5 +1,6 @@
 package cairn.engine.crypto;
 
+import cairn.engine.fs.ValueTransform;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import javax.crypto.AEADBadTagException;
@@ -7,9 +8,9 @@ import javax.crypto.AEADBadTagException;
 /**
  * Turns a value into what is stored and back: compress, then seal with XChaCha20-Poly1305 under the volume's data
  * key, with the value's key (and whatever else the caller binds) as associated data, so a value cannot be moved to
- * another key or altered without {@link #open} failing.
+ * another key or altered without {@link #open} failing. Plugs into the filesystem as its {@link ValueTransform}.
  */
-public final class ValueCodec {
+public final class ValueCodec implements ValueTransform {
     private final XChaCha20Poly1305 aead;
     private final Compression compression;
 
@@ -18,11 +19,13 @@ public final class ValueCodec {
         this.compression = compression;
     }
 
+    @Override
     public byte[] seal(byte[] associatedData, byte[] plain) {
         return aead.seal(associatedData, compression.compress(plain));
     }
 
     /** The plain value; {@link CorruptValueException} (naming the key) when it fails authentication or decoding. */
+    @Override
     public byte[] open(byte[] associatedData, byte[] sealed) {
         byte[] framed;
         try {
