@@ -134,6 +134,32 @@ class SstRoundTripTest {
     }
 
     @Test
+    void scansReadAheadButShortScansReadOneBlock() {
+        List<Entry> entries = new ArrayList<>();
+        var r = new Random(3);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] v = new byte[100];
+            r.nextBytes(v);
+            entries.add(new Entry(String.format("k%08d", i).getBytes(), 1, Entry.Kind.PUT, v));
+        }
+        SstInfo info = new SstWriter(store, SstOptions.defaults().withCodec(Codec.NONE).withBlockBytes(4096), 1).write(entries.iterator());
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        cairn.engine.lsm.cache.RangeReader counting = (k, off, len) -> {
+            reads.incrementAndGet();
+            return ranges.read(k, off, len);
+        };
+        var reader = SstReader.open(info, counting, new BlockCache(0, 1 << 20));
+        reads.set(0);
+        assertEquals(20_000, drain(reader.scan(null, null, false)).size());
+        int blocks = (int) (info.sizeBytes() / 4096);
+        assertTrue(blocks > 400, "blocks " + blocks);
+        assertTrue(reads.get() < 12, "full scan of " + blocks + " blocks took " + reads.get() + " reads");
+        reads.set(0);
+        assertEquals(3, drain(reader.scan("k00001000".getBytes(), "k00001003".getBytes())).size());
+        assertEquals(1, reads.get());
+    }
+
+    @Test
     void rejectsOutOfOrderAndEmptyInput() {
         var w = new SstWriter(store, SstOptions.defaults(), 1).builder();
         w.add(new Entry("b".getBytes(), 5, Entry.Kind.PUT, Entry.EMPTY));
