@@ -1,0 +1,513 @@
+package cairn.engine.lsm;
+
+import cairn.engine.lsm.entry.Entry;
+import cairn.engine.lsm.gc.GarbageCollector;
+import cairn.engine.lsm.gc.ReaderLease;
+import cairn.engine.lsm.manifest.Checkpoint;
+import cairn.engine.lsm.manifest.ManifestStore;
+import cairn.engine.lsm.manifest.SstHandle;
+import cairn.engine.lsm.manifest.StoredManifest;
+import cairn.engine.lsm.memtable.Memtable;
+import cairn.engine.lsm.value.ValuePointer;
+import cairn.engine.lsm.value.ValueStore;
+import cairn.engine.lsm.wal.WalNames;
+import cairn.engine.lsm.wal.WalWriter;
+import cairn.engine.store.ObjectStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The LSM database over an {@link ObjectStore}: a fenced writer ({@link #openWriter}), a tailing reader
+ * ({@link #openReader}, {@link #promote}) or a frozen view of a checkpoint ({@link #openCheckpoint}).
+ *
+ * <p>Reads take the visible seq first and the {@link DbState} second, so every version at or below the seq is
+ * reachable from the state they see. Writes are serialized by one lock: seq, WAL append, memtable insert, then
+ * the seq is published.
+ */
+public final class LsmDb implements Db {
+
+    /** How far a reader trails the bucket: WAL objects it has not applied, and for how long it has trailed. */
+    public record Lag(long walObjectsBehind, long msBehind) {}
+
+    private enum Role { WRITER, READER, CHECKPOINT }
+
+    private final Shared shared;
+    private final Role role;
+    private final long epoch;
+    private volatile DbState state;
+    private volatile long visibleSeq;
+    private volatile boolean closed;
+
+    // writer
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Condition frozenChanged = writeLock.newCondition();
+    private final WalWriter wal;
+    private long nextSeq;
+    private boolean stopping;
+    private Thread memtableFlusher;
+    private Thread gcThread;
+    private final GarbageCollector gc;
+
+    // reader
+    private final WalTailer tailer;
+    private final ReentrantLock pollLock = new ReentrantLock();
+    private final Condition pollWake = pollLock.newCondition();
+    private Thread poller;
+    private volatile long caughtUpAtMs = System.currentTimeMillis();
+    private final String readerId = UUID.randomUUID().toString();
+    private long leaseWrittenAtMs;
+
+    /** Everything a database needs from the bucket, shared by a reader and the writer it is promoted to. */
+    private record Shared(ObjectStore store, LsmOptions options, ManifestStore manifests, ValueStore values,
+                          TableFormat tables, Set<String> sstsInFlight) {
+        static Shared of(ObjectStore store, LsmOptions options) {
+            var values = new ValueStore(store, options.retry(), WalNames::key, options.valueCacheBytesMax());
+            var tables = new SimpleTableFormat(store, options.retry(), options.tableCacheBytesMax());
+            return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables, ConcurrentHashMap.newKeySet());
+        }
+    }
+
+    private LsmDb(Shared shared, Role role, long epoch, WalTailer tailer, WalWriter wal) {
+        this.shared = shared;
+        this.role = role;
+        this.epoch = epoch;
+        this.tailer = tailer;
+        this.wal = wal;
+        StoredManifest m = tailer.manifest();
+        this.state = new DbState(tailer.memtable(), List.of(), m == null ? List.of() : m.manifest().l0(), m == null ? List.of() : m.manifest().runs());
+        this.visibleSeq = tailer.maxSeq();
+        this.nextSeq = tailer.maxSeq() + 1;
+        this.gc = role == Role.WRITER ? new GarbageCollector(shared.store(), shared.manifests(), shared.options(), epoch, shared.sstsInFlight()) : null;
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /** Opens the database as its writer at {@code epoch}: fences every older writer, replays, then serves. */
+    public static LsmDb openWriter(ObjectStore store, LsmOptions options, long epoch) {
+        Shared shared = Shared.of(store, options);
+        return startWriter(shared, new WalTailer(store, options.retry(), shared.values()), epoch);
+    }
+
+    /** Opens a read-only view that polls the manifest and tails the WAL every {@code pollIntervalMs}. */
+    public static LsmDb openReader(ObjectStore store, LsmOptions options) {
+        Shared shared = Shared.of(store, options);
+        LsmDb db = new LsmDb(shared, Role.READER, 0, new WalTailer(store, options.retry(), shared.values()), null);
+        db.pollOnce();
+        db.poller = Thread.ofVirtual().name("cairn-reader-poller").start(db::pollLoop);
+        return db;
+    }
+
+    /** Opens a frozen, read-only view of checkpoint {@code checkpointId}. */
+    public static LsmDb openCheckpoint(ObjectStore store, LsmOptions options, long checkpointId) {
+        Shared shared = Shared.of(store, options);
+        Checkpoint cp = listCheckpoints(shared.manifests()).stream().filter(c -> c.id() == checkpointId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no checkpoint " + checkpointId));
+        StoredManifest pinned = shared.manifests().read(cp.manifestId())
+                .orElseThrow(() -> new IllegalStateException("manifest " + cp.manifestId() + " of checkpoint " + checkpointId + " is gone"));
+        WalTailer t = new WalTailer(store, options.retry(), shared.values());
+        t.applyManifest(pinned);
+        t.applyWal(pinned.manifest().walIdLastSeen(), true, () -> {});
+        return new LsmDb(shared, Role.CHECKPOINT, pinned.manifest().epoch(), t, null);
+    }
+
+    /**
+     * Turns this reader into the writer at {@code epoch}: runs the fencing sequence and replays only the WAL
+     * objects this reader has not applied yet. This reader is closed; use the returned database.
+     */
+    public LsmDb promote(long newEpoch) {
+        if (role != Role.READER) throw new IllegalStateException("only a reader can be promoted");
+        stopPoller();
+        pollLock.lock();
+        try {
+            closed = true;
+            removeLease();
+            return startWriter(shared, tailer, newEpoch);
+        } finally {
+            pollLock.unlock();
+        }
+    }
+
+    private static LsmDb startWriter(Shared shared, WalTailer tailer, long epoch) {
+        var f = WriterFencing.fence(shared.store(), shared.manifests(), shared.options().retry(), epoch);
+        tailer.applyManifest(f.manifest());
+        tailer.applyWal(f.fenceWalId() - 1, true, () -> {});
+        var wal = new WalWriter(shared.store(), shared.options(), epoch, f.fenceWalId(), shared.values());
+        LsmDb db = new LsmDb(shared, Role.WRITER, epoch, tailer, wal);
+        db.memtableFlusher = Thread.ofVirtual().name("cairn-memtable-flusher-e" + epoch).start(db::flushLoop);
+        if (shared.options().gcIntervalMs() > 0) db.gcThread = Thread.ofVirtual().name("cairn-gc-e" + epoch).start(db::gcLoop);
+        return db;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<byte[]> get(byte[] key) {
+        return currentView().get(key);
+    }
+
+    @Override
+    public KvIterator scan(byte[] fromInclusive, byte[] toExclusive) {
+        return currentView().scan(fromInclusive, toExclusive);
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        StateReader view = currentView();
+        return new Snapshot() {
+            @Override
+            public Optional<byte[]> get(byte[] key) {
+                return view.get(key);
+            }
+
+            @Override
+            public KvIterator scan(byte[] fromInclusive, byte[] toExclusive) {
+                return view.scan(fromInclusive, toExclusive);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private StateReader currentView() {
+        long seq = visibleSeq; // seq first, state second: see the class comment
+        return new StateReader(state, seq, shared.tables(), shared.values());
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        write(new WriteBatch().put(key, value));
+    }
+
+    @Override
+    public void delete(byte[] key) {
+        write(new WriteBatch().delete(key));
+    }
+
+    @Override
+    public void write(WriteBatch batch) {
+        requireWriter();
+        if (batch.isEmpty()) return;
+        writeLock.lock();
+        try {
+            if (closed) throw new IllegalStateException("database is closed");
+            long seq = nextSeq;
+            List<Entry> entries = wal.append(seq, batch);
+            nextSeq++;
+            Memtable active = state.active();
+            for (Entry e : entries) active.add(e);
+            visibleSeq = seq;
+            if (active.sizeBytes() >= shared.options().memtableBytesMax()) switchMemtable();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void barrier() {
+        requireWriter();
+        wal.barrier();
+    }
+
+    /** Freezes the active memtable and waits until it is an L0 SST in a committed manifest. */
+    public void flushMemtable() {
+        requireWriter();
+        writeLock.lock();
+        try {
+            if (state.active().isEmpty()) return;
+            switchMemtable();
+            while (!state.frozen().isEmpty()) {
+                throwIfFailed();
+                frozenChanged.awaitUninterruptibly();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void switchMemtable() {
+        while (state.frozen().size() >= shared.options().immutableMemtablesMax()) {
+            throwIfFailed();
+            frozenChanged.awaitUninterruptibly();
+        }
+        long covered = wal.sealForMemtableSwitch();
+        state = state.withNewActive(new Memtable(), covered);
+        frozenChanged.signalAll();
+    }
+
+    private void flushLoop() {
+        while (true) {
+            DbState.Frozen oldest;
+            writeLock.lock();
+            try {
+                while (!stopping && state.frozen().isEmpty() && wal.failure() == null) frozenChanged.awaitUninterruptibly();
+                if (stopping || wal.failure() != null) return;
+                oldest = state.frozen().get(state.frozen().size() - 1);
+            } finally {
+                writeLock.unlock();
+            }
+            try {
+                flushOne(oldest);
+            } catch (RuntimeException e) {
+                wal.fail(e);
+                writeLock.lock();
+                try {
+                    frozenChanged.signalAll();
+                } finally {
+                    writeLock.unlock();
+                }
+                return;
+            }
+        }
+    }
+
+    /** Writes a frozen memtable as L0, waits until the WAL it covers is durable, commits the manifest. */
+    private void flushOne(DbState.Frozen f) {
+        Memtable mem = f.memtable();
+        SstHandle sst = null;
+        if (!mem.isEmpty()) {
+            sst = shared.tables().write(mem.iterator());
+            shared.sstsInFlight().add(sst.objectKey());
+        }
+        try {
+            wal.awaitDurable(f.coveredWalId());
+            final SstHandle written = sst;
+            List<Long> segments = segmentsOf(mem);
+            StoredManifest m = shared.manifests().update(epoch, (id, base) ->
+                    base.withFlushedL0(written, f.coveredWalId(), mem.maxSeq(), segments).withWalIdLastSeen(wal.durableId()));
+            writeLock.lock();
+            try {
+                state = state.withoutFrozen(f, m.manifest().l0(), m.manifest().runs());
+                frozenChanged.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            if (sst != null) shared.sstsInFlight().remove(sst.objectKey());
+        }
+    }
+
+    private static List<Long> segmentsOf(Memtable mem) {
+        Set<Long> ids = new TreeSet<>();
+        for (var it = mem.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.kind() == Entry.Kind.POINTER) ids.add(ValuePointer.decode("memtable pointer", e.value()).walId());
+        }
+        return new ArrayList<>(ids);
+    }
+
+    // ---------------------------------------------------------------- checkpoints and GC
+
+    /** Makes everything written so far durable and pins it as a checkpoint; returns it. */
+    public Checkpoint createCheckpoint(String name, long ttlMs) {
+        requireWriter();
+        barrier();
+        long durable = wal.durableId();
+        Checkpoint[] made = new Checkpoint[1];
+        shared.manifests().update(epoch, (id, base) -> {
+            var cp = new Checkpoint(base.nextCheckpointId(), id, ttlMs <= 0 ? 0 : System.currentTimeMillis() + ttlMs, name);
+            made[0] = cp;
+            List<Checkpoint> cps = new ArrayList<>(base.checkpoints());
+            cps.add(cp);
+            return base.withWalIdLastSeen(durable).withCheckpoints(cps, base.nextCheckpointId() + 1);
+        });
+        return made[0];
+    }
+
+    public void deleteCheckpoint(long checkpointId) {
+        requireWriter();
+        shared.manifests().update(epoch, (id, base) -> {
+            List<Checkpoint> cps = new ArrayList<>(base.checkpoints());
+            cps.removeIf(c -> c.id() == checkpointId);
+            return base.withCheckpoints(cps, base.nextCheckpointId());
+        });
+    }
+
+    public List<Checkpoint> checkpoints() {
+        return listCheckpoints(shared.manifests());
+    }
+
+    private static List<Checkpoint> listCheckpoints(ManifestStore manifests) {
+        return manifests.readLatest().map(m -> m.manifest().checkpoints()).orElse(List.of());
+    }
+
+    /** Runs one GC pass now (the writer also runs it every {@code gcIntervalMs}). */
+    public GarbageCollector.Report runGc() {
+        requireWriter();
+        return gc.run(System.currentTimeMillis());
+    }
+
+    private void gcLoop() {
+        while (!awaitStop(shared.options().gcIntervalMs())) {
+            try {
+                gc.run(System.currentTimeMillis());
+            } catch (FencedException e) {
+                wal.fail(e);
+                return;
+            } catch (RuntimeException e) {
+                // GC is best effort; the next pass retries. Nothing it skipped can break correctness.
+            }
+        }
+    }
+
+    private boolean awaitStop(long ms) {
+        writeLock.lock();
+        try {
+            long left = TimeUnit.MILLISECONDS.toNanos(ms);
+            while (!stopping && left > 0) left = frozenChanged.awaitNanos(left);
+            return stopping;
+        } catch (InterruptedException e) {
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- reader
+
+    /** One poll: adopt a newer manifest, then apply every new WAL object (each published whole). */
+    void pollOnce() {
+        pollLock.lock();
+        try {
+            var latest = shared.manifests().readLatest();
+            if (latest.isPresent() && (tailer.manifest() == null || latest.get().id() > tailer.manifest().id())) {
+                tailer.applyManifest(latest.get());
+                publishTailer();
+            }
+            tailer.applyWal(Long.MAX_VALUE, false, this::publishTailer);
+            caughtUpAtMs = System.currentTimeMillis();
+            renewLease();
+        } finally {
+            pollLock.unlock();
+        }
+    }
+
+    private void publishTailer() {
+        var m = tailer.manifest().manifest();
+        state = new DbState(tailer.memtable(), List.of(), m.l0(), m.runs());
+        visibleSeq = tailer.maxSeq();
+    }
+
+    private void renewLease() {
+        long now = System.currentTimeMillis();
+        if (tailer.manifest() == null || now - leaseWrittenAtMs < shared.options().leaseTtlMs() / 3) return;
+        new ReaderLease(readerId, tailer.manifest().id(), now + shared.options().leaseTtlMs()).write(shared.store(), shared.options().retry());
+        leaseWrittenAtMs = now;
+    }
+
+    private void removeLease() {
+        if (leaseWrittenAtMs != 0) new ReaderLease(readerId, 0, 0).delete(shared.store(), shared.options().retry());
+    }
+
+    private void pollLoop() {
+        while (true) {
+            pollLock.lock();
+            try {
+                long left = TimeUnit.MILLISECONDS.toNanos(shared.options().pollIntervalMs());
+                while (!closed && left > 0) left = pollWake.awaitNanos(left);
+                if (closed) return;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                pollLock.unlock();
+            }
+            try {
+                pollOnce();
+            } catch (RuntimeException e) {
+                // a failed poll leaves the view where it was; the next poll retries
+            }
+        }
+    }
+
+    private void stopPoller() {
+        pollLock.lock();
+        try {
+            closed = true;
+            pollWake.signalAll();
+        } finally {
+            pollLock.unlock();
+        }
+        join(poller);
+    }
+
+    /** How far this reader trails the bucket (zero for a writer). */
+    public Lag lagBehindWriter() {
+        if (role != Role.READER) return new Lag(0, 0);
+        long applied = tailer.appliedWalId();
+        long frontier = WriterFencing.frontier(shared.store(), shared.options().retry(), applied);
+        long behind = frontier - applied;
+        return new Lag(behind, behind == 0 ? 0 : System.currentTimeMillis() - caughtUpAtMs);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public long epoch() {
+        return role == Role.WRITER ? epoch : tailer.epochSeen();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return role != Role.WRITER;
+    }
+
+    /** Bytes this writer PUT to the WAL (write-amplification accounting). */
+    public long walBytesWritten() {
+        requireWriter();
+        return wal.bytesWritten();
+    }
+
+    @Override
+    public void close() {
+        if (role == Role.READER) {
+            if (!closed) {
+                stopPoller();
+                removeLease();
+            }
+            return;
+        }
+        if (role != Role.WRITER || closed) {
+            closed = true;
+            return;
+        }
+        writeLock.lock();
+        try {
+            closed = true;
+            stopping = true;
+            frozenChanged.signalAll();
+        } finally {
+            writeLock.unlock();
+        }
+        join(memtableFlusher);
+        join(gcThread);
+        wal.close();
+    }
+
+    private void requireWriter() {
+        if (role != Role.WRITER) throw new ReadOnlyException("database is open read-only");
+    }
+
+    private void throwIfFailed() {
+        RuntimeException f = wal.failure();
+        if (f != null) throw f;
+    }
+
+    private static void join(Thread t) {
+        if (t == null) return;
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package cairn.engine.lsm;
+
+import cairn.engine.store.RetryPolicy;
+
+/**
+ * Tuning of one {@link LsmDb}. Units are in the names. Start from {@link #defaults()} and change fields with
+ * the {@code with...} methods.
+ *
+ * @param flushIntervalMs        longest a write waits in the WAL buffer before a PUT (group-commit timer)
+ * @param walBufferBytesMax      a WAL buffer this large is sealed and PUT at once
+ * @param walUnflushedBytesMax   writes block while this many WAL bytes wait for their PUT (backpressure)
+ * @param memtableBytesMax       a memtable this large is frozen and flushed as an L0 SST
+ * @param immutableMemtablesMax  writes block while this many frozen memtables wait for their flush
+ * @param largeValueBytes        values at least this large stay in their WAL object; SSTs keep a pointer
+ * @param pollIntervalMs         how often a reader polls the manifest and tails the WAL
+ * @param valueCacheBytesMax     cache of large values read with ranged GETs
+ * @param tableCacheBytesMax     cache of opened tables
+ * @param gcGraceMs              an object must have been unreachable this long before GC deletes it
+ * @param gcIntervalMs           how often a writer runs GC in the background; 0 = never (call it yourself)
+ * @param leaseTtlMs             how long a reader lease protects what the reader reads
+ * @param retry                  deadline and backoff of every store call
+ */
+public record LsmOptions(
+        long flushIntervalMs,
+        int walBufferBytesMax,
+        long walUnflushedBytesMax,
+        long memtableBytesMax,
+        int immutableMemtablesMax,
+        int largeValueBytes,
+        long pollIntervalMs,
+        long valueCacheBytesMax,
+        long tableCacheBytesMax,
+        long gcGraceMs,
+        long gcIntervalMs,
+        long leaseTtlMs,
+        RetryPolicy retry) {
+
+    public LsmOptions {
+        if (flushIntervalMs <= 0 || pollIntervalMs <= 0) throw new IllegalArgumentException("intervals must be positive");
+        if (walBufferBytesMax <= 0 || walUnflushedBytesMax < walBufferBytesMax) {
+            throw new IllegalArgumentException("need 0 < walBufferBytesMax <= walUnflushedBytesMax");
+        }
+        if (memtableBytesMax <= 0 || immutableMemtablesMax <= 0 || largeValueBytes <= 0) {
+            throw new IllegalArgumentException("memtable and value bounds must be positive");
+        }
+    }
+
+    public static LsmOptions defaults() {
+        return new LsmOptions(100, 4 << 20, 64L << 20, 64L << 20, 2, 4096, 200, 64L << 20, 128L << 20,
+                600_000, 60_000, 60_000, RetryPolicy.defaults(() -> {}));
+    }
+
+    public LsmOptions withFlushIntervalMs(long v) {
+        return new LsmOptions(v, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+    }
+
+    public LsmOptions withWalBytes(int bufferBytesMax, long unflushedBytesMax) {
+        return new LsmOptions(flushIntervalMs, bufferBytesMax, unflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+    }
+
+    public LsmOptions withMemtableBytesMax(long v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, v, immutableMemtablesMax,
+                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+    }
+
+    public LsmOptions withLargeValueBytes(int v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+    }
+
+    public LsmOptions withPollIntervalMs(long v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+    }
+
+    public LsmOptions withGc(long graceMs, long intervalMs) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry);
+    }
+
+    public LsmOptions withRetry(RetryPolicy v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v);
+    }
+}

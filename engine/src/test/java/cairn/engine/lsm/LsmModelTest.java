@@ -1,0 +1,203 @@
+package cairn.engine.lsm;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import cairn.engine.store.MemoryStore;
+import cairn.engine.store.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Model-based randomized test: random puts, deletes, batches, gets, scans, snapshots, barriers, memtable
+ * flushes, clean reopens, crashes and reader catch-ups against a TreeMap model, over a store that injects
+ * retryable errors and lost replies. Oracle after a crash: the recovered state equals the model after some
+ * prefix of the writes that contains every write acknowledged by a barrier.
+ */
+class LsmModelTest {
+    private static final int KEYS = 40;
+
+    @Test
+    void randomOperationsMatchTheModel() {
+        long base = Long.getLong("cairn.seed", System.nanoTime());
+        for (int i = 0; i < 6; i++) {
+            long seed = base + i;
+            try {
+                new Run(seed, 700).go();
+            } catch (Throwable t) {
+                throw new AssertionError("seed " + seed + " (rerun with -Dcairn.seed=" + seed + "): " + t, t);
+            }
+        }
+    }
+
+    private static final class Run {
+        final long seed;
+        final int steps;
+        final Random rnd;
+        final MemoryStore bucket = new MemoryStore();
+        final List<TreeMap<String, String>> history = new ArrayList<>();
+        TreeMap<String, String> model = new TreeMap<>();
+        int acked;
+        long epoch = 1;
+        FaultyStore process;
+        LsmDb db;
+
+        Run(long seed, int steps) {
+            this.seed = seed;
+            this.steps = steps;
+            this.rnd = new Random(seed);
+            history.add(new TreeMap<>());
+        }
+
+        void go() {
+            openWriter();
+            for (int step = 0; step < steps; step++) {
+                int op = rnd.nextInt(100);
+                if (op < 30) write(new WriteBatch().put(key(), value()));
+                else if (op < 40) write(new WriteBatch().delete(key()));
+                else if (op < 50) write(randomBatch());
+                else if (op < 62) checkGet();
+                else if (op < 70) checkScan();
+                else if (op < 74) checkSnapshot();
+                else if (op < 84) barrier();
+                else if (op < 87) db.flushMemtable();
+                else if (op < 90) reopenCleanly();
+                else if (op < 95) crashAndRecover();
+                else checkReader();
+            }
+            reopenCleanly();
+            db.close();
+        }
+
+        void openWriter() {
+            process = new FaultyStore(bucket, rnd.nextLong()).faults(0.02, 0.02);
+            db = LsmDb.openWriter(process, TestOptions.small(), epoch++);
+        }
+
+        void write(WriteBatch batch) {
+            db.write(batch);
+            for (var op : batch.ops()) {
+                String k = s(op.key());
+                if (op.isDelete()) model.remove(k);
+                else model.put(k, s(op.value()));
+            }
+            history.add(new TreeMap<>(model));
+        }
+
+        WriteBatch randomBatch() {
+            var b = new WriteBatch();
+            int n = 1 + rnd.nextInt(5);
+            for (int i = 0; i < n; i++) {
+                if (rnd.nextInt(4) == 0) b.delete(key());
+                else b.put(key(), value());
+            }
+            return b;
+        }
+
+        void barrier() {
+            db.barrier();
+            acked = history.size() - 1;
+        }
+
+        void checkGet() {
+            String k = s(key());
+            assertEquals(model.get(k), db.get(b(k)).map(Run::s).orElse(null), "get " + k);
+        }
+
+        void checkScan() {
+            int a = rnd.nextInt(KEYS), z = a + rnd.nextInt(KEYS - a + 1);
+            String from = name(a), to = z >= KEYS ? null : name(z);
+            var expected = to == null ? model.tailMap(from) : model.subMap(from, to);
+            assertEquals(expected, contents(db.scan(b(from), to == null ? null : b(to))), "scan " + from + ".." + to);
+        }
+
+        void checkSnapshot() {
+            var frozen = new TreeMap<>(model);
+            try (var snap = db.snapshot()) {
+                for (int i = 0; i < 5; i++) write(new WriteBatch().put(key(), value()));
+                db.flushMemtable();
+                assertEquals(frozen, contents(snap.scan(new byte[0], null)), "snapshot");
+            }
+        }
+
+        void reopenCleanly() {
+            barrier();
+            db.close();
+            acked = history.size() - 1;
+            openWriter();
+            assertEquals(model, contents(db.scan(new byte[0], null)), "after clean reopen");
+        }
+
+        void crashAndRecover() {
+            if (rnd.nextBoolean()) {
+                process.crash();
+            } else {
+                process.crashAfter(rnd.nextInt(6));
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        write(new WriteBatch().put(key(), value()));
+                        if (rnd.nextBoolean()) barrier();
+                    }
+                } catch (StoreException | IllegalStateException e) {
+                    // the process died under us; nothing more was acknowledged
+                }
+                process.crash();
+            }
+            openWriter();
+            int k = matchingPrefix(contents(db.scan(new byte[0], null)), "recovered state");
+            model = new TreeMap<>(history.get(k));
+            history.subList(k + 1, history.size()).clear();
+            acked = k;
+        }
+
+        void checkReader() {
+            try (var reader = LsmDb.openReader(bucket, TestOptions.small())) {
+                int at = matchingPrefix(contents(reader.scan(new byte[0], null)), "reader view");
+                assertTrue(at >= 0);
+            }
+        }
+
+        /** The index of a history state equal to {@code actual} at or after the last acknowledged one. */
+        int matchingPrefix(Map<String, String> actual, String what) {
+            for (int i = history.size() - 1; i >= acked; i--) if (history.get(i).equals(actual)) return i;
+            fail(what + " matches no prefix of the writes that contains every acknowledged one (acked up to "
+                    + acked + " of " + (history.size() - 1) + "): " + actual + "\nmodel: " + model);
+            return -1;
+        }
+
+        byte[] key() {
+            return b(name(rnd.nextInt(KEYS)));
+        }
+
+        byte[] value() {
+            int len = rnd.nextInt(10) == 0 ? 256 + rnd.nextInt(600) : 1 + rnd.nextInt(20);
+            var sb = new StringBuilder(len);
+            for (int i = 0; i < len; i++) sb.append((char) ('a' + rnd.nextInt(26)));
+            return b(sb.toString());
+        }
+
+        static String name(int i) {
+            return String.format("key%03d", i);
+        }
+
+        static TreeMap<String, String> contents(KvIterator it) {
+            var m = new TreeMap<String, String>();
+            try (it) {
+                it.forEachRemaining(kv -> m.put(s(kv.key()), s(kv.value())));
+            }
+            return m;
+        }
+
+        static byte[] b(String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+
+        static String s(byte[] b) {
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+}

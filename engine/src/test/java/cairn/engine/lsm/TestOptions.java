@@ -1,0 +1,24 @@
+package cairn.engine.lsm;
+
+import cairn.engine.store.RetryPolicy;
+import java.time.Duration;
+
+/** Small, fast options for tests: tiny buffers and memtables force flushes; short retry deadlines. */
+final class TestOptions {
+    private TestOptions() {}
+
+    static RetryPolicy fastRetry() {
+        return new RetryPolicy(Duration.ofSeconds(3), Duration.ofMillis(1), Duration.ofMillis(5), () -> {});
+    }
+
+    static LsmOptions small() {
+        return LsmOptions.defaults()
+                .withFlushIntervalMs(5)
+                .withWalBytes(2048, 16384)
+                .withMemtableBytesMax(8192)
+                .withLargeValueBytes(256)
+                .withPollIntervalMs(10)
+                .withGc(600_000, 0)
+                .withRetry(fastRetry());
+    }
+}

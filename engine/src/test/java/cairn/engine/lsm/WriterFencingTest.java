@@ -1,0 +1,205 @@
+package cairn.engine.lsm;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import cairn.engine.lsm.manifest.ManifestStore;
+import cairn.engine.lsm.wal.WalNames;
+import cairn.engine.store.MemoryStore;
+import cairn.engine.store.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Takeover races: racing openers, in-flight WAL PUTs of the deposed writer, a zombie paused past GC. */
+class WriterFencingTest {
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String s(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** One acknowledged barrier: writer {@code epoch} made value {@code i} of its key durable at {@code atNs}. */
+    record Ack(long epoch, int i, long atNs) {}
+
+    /** What a writer saw right after it opened, and when its open started. */
+    record Opened(long epoch, long startNs, Map<Long, Integer> view) {}
+
+    static int valueOf(LsmDb db, long epoch) {
+        return db.get(b("w" + epoch)).map(v -> Integer.parseInt(s(v))).orElse(-1);
+    }
+
+    @Test
+    void racingWritersLoseNoAcknowledgedWrite() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            ObjectStore bucket = new MemoryStore();
+            List<Ack> acks = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Opened> opens = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> fs = new ArrayList<>();
+                for (long e = 1; e <= 3; e++) {
+                    final long epoch = e;
+                    fs.add(pool.submit(() -> {
+                        start.await();
+                        long t0 = System.nanoTime();
+                        LsmDb db;
+                        try {
+                            db = LsmDb.openWriter(new FaultyStore(bucket, epoch).faults(0.05, 0.05), TestOptions.small(), epoch);
+                        } catch (FencedException fenced) {
+                            return null;
+                        }
+                        Map<Long, Integer> view = new ConcurrentHashMap<>();
+                        for (long o = 1; o <= 3; o++) view.put(o, valueOf(db, o));
+                        opens.add(new Opened(epoch, t0, view));
+                        try {
+                            for (int i = 0; i < 60; i++) {
+                                db.put(b("w" + epoch), b(Integer.toString(i)));
+                                db.barrier();
+                                acks.add(new Ack(epoch, i, System.nanoTime()));
+                            }
+                        } catch (FencedException fenced) {
+                            // deposed: nothing after this point was acknowledged
+                        }
+                        db.close();
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : fs) f.get(30, TimeUnit.SECONDS);
+            }
+            try (var last = LsmDb.openWriter(bucket, TestOptions.small(), 10)) {
+                for (Ack a : acks) assertTrue(valueOf(last, a.epoch()) >= a.i(), "lost acked write " + a);
+            }
+            // every ack that completed before a newer writer started opening is visible to that writer
+            for (Opened o : opens) {
+                for (Ack a : acks) {
+                    if (a.epoch() < o.epoch() && a.atNs() < o.startNs()) {
+                        assertTrue(o.view().get(a.epoch()) >= a.i(), "writer " + o.epoch() + " missed " + a);
+                    }
+                }
+            }
+            assertFalse(opens.isEmpty());
+        }
+    }
+
+    @Test
+    void inFlightWalPutThatLandedBeforeTheFenceIsReplayed() throws Exception {
+        var bucket = new MemoryStore();
+        var pa = new FaultyStore(bucket, 1);
+        var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
+        pa.gate().holdAfter(k -> k.startsWith(WalNames.PREFIX));
+        a.put(b("x"), b("1"));
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> barrier = pool.submit(() -> a.barrier());
+            pa.gate().awaitHeld(1);
+            try (var bdb = LsmDb.openWriter(bucket, TestOptions.small(), 2)) {
+                assertEquals("1", s(bdb.get(b("x")).orElseThrow()), "landed write is replayed");
+                pa.gate().release();
+                barrier.get(10, TimeUnit.SECONDS); // truthful: the write is durable and replayed
+                a.put(b("y"), b("2"));
+                assertThrows(FencedException.class, a::barrier);
+                assertThrows(FencedException.class, () -> a.put(b("z"), b("3")));
+            }
+        }
+    }
+
+    @Test
+    void inFlightWalPutAfterTheFenceIsFenced() throws Exception {
+        var bucket = new MemoryStore();
+        var pa = new FaultyStore(bucket, 1);
+        var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
+        pa.gate().holdBefore(k -> k.startsWith(WalNames.PREFIX));
+        a.put(b("x"), b("1"));
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> barrier = pool.submit(() -> a.barrier());
+            pa.gate().awaitHeld(1);
+            try (var bdb = LsmDb.openWriter(bucket, TestOptions.small(), 2)) {
+                pa.gate().release();
+                var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> barrier.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(FencedException.class, e.getCause());
+                assertEquals(2, ((FencedException) e.getCause()).newerEpoch());
+                assertTrue(bdb.get(b("x")).isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void oldWritersPutLandingBetweenFrontierAndFenceMovesTheFence() throws Exception {
+        var bucket = new MemoryStore();
+        var pa = new FaultyStore(bucket, 1);
+        var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
+        String slot = WalNames.key(2); // fence of epoch 1 is wal 1; its first data object is wal 2
+        pa.gate().holdBefore(slot::equals);
+        a.put(b("x"), b("1"));
+        var pb = new FaultyStore(bucket, 2);
+        pb.gate().holdBefore(slot::equals);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> barrier = pool.submit(() -> a.barrier());
+            pa.gate().awaitHeld(1);
+            Future<LsmDb> opening = pool.submit(() -> LsmDb.openWriter(pb, TestOptions.small(), 2));
+            pb.gate().awaitHeld(1); // B found frontier 1 and is about to fence slot 2
+            pa.gate().release();
+            barrier.get(10, TimeUnit.SECONDS); // A's object won slot 2: durable, acknowledged
+            pb.gate().release();
+            try (LsmDb bdb = opening.get(10, TimeUnit.SECONDS)) {
+                assertEquals("1", s(bdb.get(b("x")).orElseThrow()), "B stepped over A's object and replayed it");
+                assertEquals(24, bucket.head(WalNames.key(3)).orElseThrow().size(), "fence moved to slot 3");
+                a.put(b("y"), b("2"));
+                assertThrows(FencedException.class, a::barrier);
+            }
+        }
+    }
+
+    @Test
+    void zombiePausedPastGcAcknowledgesNothing() throws Exception {
+        var bucket = new MemoryStore();
+        var pa = new FaultyStore(bucket, 1);
+        var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
+        a.put(b("acked"), b("1"));
+        a.barrier();
+        a.put(b("flushed"), b("2"));
+        // A pauses right before committing its L0 flush at the next manifest slot
+        var manifests = new ManifestStore(bucket, TestOptions.fastRetry());
+        String nextManifest = ManifestStore.key(manifests.readLatest().orElseThrow().id() + 1);
+        pa.gate().holdBefore(nextManifest::equals);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> flush = pool.submit(a::flushMemtable);
+            pa.gate().awaitHeld(1);
+            a.put(b("zombie"), b("3"));
+            var optsB = TestOptions.small().withGc(0, 0);
+            try (var bdb = LsmDb.openWriter(bucket, optsB, 2)) {
+                for (int i = 0; i < 300; i++) bdb.put(b("b" + i), b("v" + i));
+                bdb.flushMemtable();
+                bdb.put(b("b-last"), b("x"));
+                bdb.flushMemtable();
+                bdb.barrier();
+                var report = bdb.runGc();
+                assertTrue(report.manifestsDeleted() > 0 && report.walDeleted() > 0, "GC deleted old slots: " + report);
+                assertTrue(bucket.head(nextManifest).isEmpty(), "the zombie's manifest slot was deleted");
+                assertTrue(bucket.head(WalNames.key(1)).isPresent(), "fences are kept");
+                pa.gate().release();
+                var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> flush.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(FencedException.class, e.getCause());
+                assertThrows(FencedException.class, a::barrier);
+                assertThrows(FencedException.class, () -> a.createCheckpoint("zombie", 0));
+            }
+        }
+        try (var c = LsmDb.openWriter(bucket, TestOptions.small(), 3)) {
+            assertEquals("1", s(c.get(b("acked")).orElseThrow()));
+            assertEquals("x", s(c.get(b("b-last")).orElseThrow()));
+            assertEquals("v299", s(c.get(b("b299")).orElseThrow()));
+            assertTrue(c.get(b("zombie")).isEmpty());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+(ns cairn.jepsen.checker.crash-test
+  (:require [clojure.test :refer :all]
+            [cairn.jepsen.checker.fsmodel :as fsm]
+            [cairn.jepsen.checker.block :as block]
+            [cairn.jepsen.checker.honesty :as honesty]))
+
+(defn- done [rows]
+  (vec (map-indexed (fn [i [t f v & {:as extra}]] (merge {:index i :time i :type t :process 0 :f f :value v} extra)) rows)))
+
+(deftest fsynced-data-survives-and-unsynced-may-be-lost
+  (is (true? (:valid? (fsm/check (done [[:ok :write [["a"] "01"]] [:ok :fsync ["a"]]
+                                        [:ok :append [["a"] "02"]]
+                                        [:info :lose-unfsynced-writes nil]
+                                        [:ok :read [["a"] "01"]]])))))
+  (is (true? (:valid? (fsm/check (done [[:ok :write [["a"] "01"]] [:ok :fsync ["a"]]
+                                        [:ok :append [["a"] "02"]]
+                                        [:info :lose-unfsynced-writes nil]
+                                        [:ok :read [["a"] "0102"]]]))))))
+
+(deftest losing-fsynced-data-is-caught
+  (let [r (fsm/check (done [[:ok :write [["a"] "01"]] [:ok :fsync ["a"]]
+                            [:info :lose-unfsynced-writes nil]
+                            [:fail :read [["a"] nil] :error :does-not-exist]]))]
+    (is (false? (:valid? r)))
+    (is (= 3 (:index (:op r))))))
+
+(deftest recovery-must-be-a-prefix
+  ;; b's creation precedes a's append in the order: seeing the append without b is not a prefix
+  (is (false? (:valid? (fsm/check (done [[:ok :write [["a"] "01"]] [:ok :fsync ["a"]]
+                                         [:ok :write [["b"] "ff"]]
+                                         [:ok :append [["a"] "02"]]
+                                         [:info :lose-unfsynced-writes nil]
+                                         [:ok :read [["a"] "0102"]]
+                                         [:fail :read [["b"] nil] :error :does-not-exist]]))))))
+
+(deftest posix-errors-are-predicted
+  (is (true? (:valid? (fsm/check (done [[:ok :mkdir ["d"]] [:fail :mkdir ["d"] :error :exists]
+                                        [:ok :write [["d" "x"] "aa"]] [:fail :rm [] :error :not-empty]
+                                        [:ok :mv [["d"] ["e"]]] [:ok :read [["e" "x"] "aa"]]
+                                        [:fail :mv [["e"] ["e" "y"]] :error :cannot-move-inside-self]
+                                        [:ok :ln [["e" "x"] ["z"]]] [:ok :append [["z"] "bb"]]
+                                        [:ok :read [["e" "x"] "aabb"]] [:ok :truncate [["z"] -1]]
+                                        [:ok :read [["z"] "aa"]]]))))))
+
+(deftest wrong-read-without-crash-is-caught
+  (is (false? (:valid? (fsm/check (done [[:ok :write [["a"] "01"]] [:ok :read [["a"] "02"]]]))))))
+
+(deftest block-model
+  (is (true? (:valid? (block/check (done [[:ok :write [0 1]] [:ok :flush nil] [:ok :write [0 2]]
+                                          [:info :crash nil] [:ok :read [0 1]]])))))
+  (is (false? (:valid? (block/check (done [[:ok :write [0 1]] [:ok :flush nil]
+                                           [:info :crash nil] [:ok :read [0 nil]]])))))
+  (is (true? (:valid? (block/check (done [[:ok :write [0 1] :fua true] [:info :crash nil] [:ok :read [0 1]]])))))
+  (is (false? (:valid? (block/check (done [[:ok :write [0 1] :fua true] [:info :crash nil] [:ok :read [0 nil]]]))))))
+
+(deftest honesty-rules
+  (is (true? (:valid? (honesty/check (done [[:ok :write ["f" 1]] [:info :crash nil] [:fail :fsync "f"]
+                                            [:ok :read ["f" []]]])))))
+  (is (false? (:valid? (honesty/check (done [[:ok :write ["f" 1]] [:info :crash nil] [:ok :fsync "f"]
+                                             [:ok :read ["f" []]]])))))
+  (let [r (honesty/check (done [[:ok :fsync "f" :verifier 7] [:info :failover nil] [:ok :fsync "f" :verifier 7]]))]
+    (is (= [:verifier-unchanged] (map :type (:problems r))))))
