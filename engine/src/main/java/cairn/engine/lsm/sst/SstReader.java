@@ -54,6 +54,12 @@ public final class SstReader {
     public static SstInfo readInfo(ObjectStore store, Ulid id, RangeReader ranges) {
         String key = SstFormat.objectKey(id.toString());
         long size = store.head(key).orElseThrow(() -> new StoreException("object missing: " + key, false)).size();
+        return readInfo(id, size, ranges);
+    }
+
+    /** {@link #readInfo(ObjectStore, Ulid, RangeReader)} for an object whose size is known (no HEAD). */
+    public static SstInfo readInfo(Ulid id, long size, RangeReader ranges) {
+        String key = SstFormat.objectKey(id.toString());
         if (size < SstFormat.HEADER_BYTES + SstFormat.FOOTER_BYTES) throw new CorruptObjectException(key, "object of " + size + " bytes is too short");
         long headerEpoch = SstFormat.readHeader(ranges.read(key, 0, SstFormat.HEADER_BYTES), key);
         var f = SstFormat.readFooter(ranges.read(key, size - SstFormat.FOOTER_BYTES, SstFormat.FOOTER_BYTES), size, key);
@@ -69,6 +75,11 @@ public final class SstReader {
 
     public SstInfo info() {
         return info;
+    }
+
+    /** Heap held by the pinned index and filter. */
+    public int metadataBytes() {
+        return index.sizeBytes() + filter.sizeBytes() + 256;
     }
 
     /** False only when no version of the key is in this SST (key range and bloom filter). */
