@@ -32,10 +32,6 @@ public final class ByteSource {
         pos = p;
     }
 
-    public int remaining() {
-        return end - pos;
-    }
-
     public boolean hasRemaining() {
         return pos < end;
     }
@@ -110,9 +106,5 @@ public final class ByteSource {
     public void skip(int n) {
         need(n);
         pos += n;
-    }
-
-    public byte[] array() {
-        return buf;
     }
 }
