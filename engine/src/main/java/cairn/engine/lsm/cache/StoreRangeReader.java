@@ -1,6 +1,6 @@
 package cairn.engine.lsm.cache;
 
-import cairn.engine.lsm.sst.CorruptObjectException;
+import cairn.engine.lsm.codec.CorruptObjectException;
 import cairn.engine.store.ObjectStore;
 import cairn.engine.store.RetryPolicy;
 import cairn.engine.store.StoreException;

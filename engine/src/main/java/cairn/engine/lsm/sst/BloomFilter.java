@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 /**
  * A bloom filter over user keys with double hashing of one 64-bit hash. Encoding: {@code probes u8 | bits}.
  * An empty encoding (no filter) answers "may contain" for every key.

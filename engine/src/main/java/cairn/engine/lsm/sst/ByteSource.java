@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 /**
  * A bounds-checked little-endian reader over untrusted bytes. Every read that would run past the end, and
  * every length above the caller's limit, throws {@link CorruptObjectException} naming the object: decoding a

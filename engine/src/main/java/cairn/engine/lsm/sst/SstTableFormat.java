@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 import cairn.engine.lsm.TableFormat;
 import cairn.engine.lsm.entry.Entry;
 import cairn.engine.lsm.manifest.SstHandle;

@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
