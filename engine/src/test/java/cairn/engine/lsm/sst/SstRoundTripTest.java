@@ -160,6 +160,30 @@ class SstRoundTripTest {
     }
 
     @Test
+    void openReadersAreEvictable() {
+        var r = new Random(5);
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        cairn.engine.lsm.cache.RangeReader counting = (k, off, len) -> {
+            reads.incrementAndGet();
+            return ranges.read(k, off, len);
+        };
+        var readers = new SstReaders(counting, new BlockCache(1 << 20, 0), 2_000);
+        List<SstInfo> infos = new ArrayList<>();
+        for (int i = 0; i < 20; i++) infos.add(new SstWriter(store, SstOptions.defaults(), 1).write(TestEntries.random(r, 200, 1, 0).iterator()));
+        for (SstInfo i : infos) readers.reader(i);
+        assertTrue(reads.get() >= 40, "index and filter read per SST");
+        SstInfo one = infos.getFirst();
+        Entry e = readers.reader(one).scan(null, null).next();
+        assertTrue(TestEntries.same(e, readers.reader(one).get(e.key(), Long.MAX_VALUE)));
+        int before = reads.get();
+        readers.reader(one).get(e.key(), Long.MAX_VALUE);
+        assertEquals(before, reads.get(), "block cached");
+        readers.evict(List.of(one));
+        readers.reader(one).get(e.key(), Long.MAX_VALUE);
+        assertTrue(reads.get() > before, "evicted SST re-read from the store");
+    }
+
+    @Test
     void rejectsOutOfOrderAndEmptyInput() {
         var w = new SstWriter(store, SstOptions.defaults(), 1).builder();
         w.add(new Entry("b".getBytes(), 5, Entry.Kind.PUT, Entry.EMPTY));
