@@ -231,6 +231,31 @@ class NamespaceTest {
     }
 
     @Test
+    void inodeIdsAreNeverReusedAcrossCrashesOnLsmDb() {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        try (FsFixture lsm = FsFixture.onLsm(FsOptions.defaults().withInodeIdBlock(4))) {
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < 6; i++) assertTrue(seen.add(lsm.fs.create(root, ROOT_INODE, "f" + round + "_" + i, 0644, true).ino()));
+                lsm.crash();
+            }
+        }
+    }
+
+    @Test
+    void syncModeMakesEveryMetadataOperationDurable() {
+        try (FsFixture sync = new FsFixture(FsOptions.defaults().withSyncMode(true))) {
+            Attr d = sync.fs.mkdir(root, ROOT_INODE, "d", 0755);
+            Attr f = sync.fs.create(root, d.ino(), "f", 0644, true);
+            sync.fs.rename(root, d.ino(), "f", ROOT_INODE, "g", RenameMode.REPLACE);
+            sync.fs.setxattr(root, f.ino(), "user.k", new byte[] {1}, XattrMode.UPSERT);
+            assertEquals(0, sync.db.pendingBatches());
+            CairnFileSystem after = sync.crash();
+            assertEquals(f.ino(), after.lookup(root, ROOT_INODE, "g").ino());
+            assertArrayEquals(new byte[] {1}, after.getxattr(root, f.ino(), "user.k"));
+        }
+    }
+
+    @Test
     void readOnlyVolumeRefusesEveryMutation() {
         Attr f = fs.create(root, ROOT_INODE, "f", 0644, true);
         CairnFileSystem ro = CairnFileSystem.open(fx.db.readOnlyReplica(), fx.options, ValueTransform.IDENTITY);
