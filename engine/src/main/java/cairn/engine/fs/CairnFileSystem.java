@@ -54,6 +54,8 @@ public final class CairnFileSystem implements FileSystem {
     public static final String NBD_DIR = ".nbd";
     public static final int XATTR_NAME_MAX = 255;
     public static final int XATTR_VALUE_MAX = 64 * 1024;
+    /** Most entries one readdir returns; larger requests get a short page. */
+    public static final int READDIR_MAX = 1 << 16;
     /** Longest single read; longer requests return a short read. */
     public static final int READ_MAX = 16 << 20;
 
@@ -606,7 +608,7 @@ public final class CairnFileSystem implements FileSystem {
         if (cookie == 0) out.add(new DirEntry(".", d.ino, FileType.DIRECTORY, 1));
         if (cookie <= 1 && out.size() < maxEntries) out.add(new DirEntry("..", d.parent, FileType.DIRECTORY, 2));
         if (out.size() >= maxEntries) return new DirPage(out, false);
-        int want = maxEntries - out.size();
+        int want = Math.min(maxEntries, READDIR_MAX) - out.size();
         List<KeyValue> kvs = store.scan(FsKeys.cursor(dirIno, Math.max(cookie, 2) + 1),
                 Keys.prefixEnd(FsKeys.cursorPrefix(dirIno)), want + 1);
         for (int i = 0; i < Math.min(want, kvs.size()); i++) {

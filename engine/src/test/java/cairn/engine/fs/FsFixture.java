@@ -55,6 +55,11 @@ final class FsFixture implements AutoCloseable {
                 .withRetry(new RetryPolicy(Duration.ofSeconds(3), Duration.ofMillis(1), Duration.ofMillis(5), () -> {}));
     }
 
+    /** A tailing read-only replica of the bucket (LsmDb mode only). */
+    LsmDb openReader() {
+        return LsmDb.openReader(bucket, lsmOptions());
+    }
+
     /** Batches a crash may lose (unknown on LsmDb: 0). */
     int pendingBatches() {
         return db == null ? 0 : db.pendingBatches();
