@@ -45,7 +45,10 @@ import static cairn.engine.fs.perm.Permissions.X;
  *
  * <p>Deviations, on purpose: reads do not update atime (noatime); {@link #allocate} checks the quota for the
  * range and extends the size but stores no zero extents (holes stay holes); read and write let the owner pass
- * without r/w bits, as NFS servers do for open files.
+ * without r/w bits, as NFS servers do for open files. Known limit: shrinking a file deletes the dropped extents
+ * inside the truncate's own batch (only removal of a whole large file is deferred to the background).
+ *
+ * <p>{@link #close()} stops background work and makes a best-effort barrier; the caller still owns the Db.
  */
 public final class CairnFileSystem implements FileSystem {
     /** Largest file size and write end offset. */
