@@ -114,6 +114,7 @@ public final class CairnFileSystem implements FileSystem {
         if (!db.readOnly()) {
             fs.reclaimOrphans();
             fs.ensureNbdDir();
+            fs.committer.barrier(); // the volume as first served (format, /.nbd, orphans gone) is durable
             fs.reclaimer.start();
         }
         return fs;
