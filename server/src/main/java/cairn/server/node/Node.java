@@ -123,6 +123,7 @@ public final class Node implements AutoCloseable {
         map.put("detail", status.detail());
         map.put("ready", status.ready());
         map.put("leader", status.leader());
+        map.put("role", status.leader() ? "LEADER" : readOnly ? "REPLICA" : "NONE");
         map.put("read_only", readOnly);
         map.put("epoch", status.epoch());
         map.put("volume", status.volume());
