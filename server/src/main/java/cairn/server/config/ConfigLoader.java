@@ -195,9 +195,10 @@ public final class ConfigLoader {
             if (!peers.contains(raftAddress.get())) throw s.error("peers", "must include this node's raft_address " + raftAddress.get());
         }
         long electionTimeoutMs = s.integer("election_timeout_ms", 1000, 100, 60_000);
-        long leaseMs = s.integer("lease_ms", 10_000, 1000, 600_000);
+        long leaseMs = s.integer("lease_ms", 3000, 1000, 600_000);
+        long graceMs = s.integer("grace_ms", 1000, 0, 600_000);
         long pollIntervalMs = s.integer("poll_interval_ms", 200, 10, 60_000);
-        var config = new HaConfig(nodeId, mode, raftAddress, peers, electionTimeoutMs, leaseMs, pollIntervalMs,
+        var config = new HaConfig(nodeId, mode, raftAddress, peers, electionTimeoutMs, leaseMs, graceMs, pollIntervalMs,
                 s.optString("on_promote"), s.optString("on_demote"));
         s.finish();
         return config;

@@ -14,6 +14,7 @@ public record HaConfig(
         List<HostPort> peers,
         long electionTimeoutMs,
         long leaseMs,
+        long graceMs,
         long pollIntervalMs,
         Optional<String> onPromote,
         Optional<String> onDemote) {

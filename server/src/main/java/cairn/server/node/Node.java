@@ -1,5 +1,6 @@
 package cairn.server.node;
 
+import cairn.engine.fs.FileSystem;
 import cairn.server.Version;
 import cairn.server.admin.AdminRouter;
 import cairn.server.admin.AdminServer;
@@ -17,6 +18,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ public final class Node implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private HttpEndpoint http;
     private VolumeStage volume;
+    private HaStage ha;
     private boolean closed;
 
     /** Something opened at start, closed at stop. */
@@ -74,13 +77,22 @@ public final class Node implements AutoCloseable {
         stages.push(new Stage("admin socket", adminServer));
         log.info("admin socket at {}", adminServer.socket());
         startHttp();
-        String password = Passwords.resolve(config.storage().key());
-        volume = VolumeStage.open(config, readOnly, password, metrics, status);
+        Passwords.resolve(config.storage().key()); // generated once for the embedded default; used by the key manager
+        if (config.ha().isPresent() && !readOnly) {
+            ha = HaStage.start(config, config.ha().get(), metrics, status);
+            stages.push(new Stage("HA volume", ha));
+            NbdAdmin.register(admin, ha::fileSystem, ha::nbdExports);
+            status.phase(NodeStatus.Phase.SERVING, "");
+            log.info("cairn ready as an HA node (standby until elected): {}", status.listeners());
+            return;
+        }
+        volume = VolumeStage.open(config, readOnly, metrics, status);
         stages.push(new Stage("volume", volume));
         CheckpointAdmin.register(admin, volume.db());
         var servers = volume.startServers(config.servers(), readOnly, status);
         stages.push(new Stage("protocol servers", servers));
-        NbdAdmin.register(admin, volume.fileSystem(), servers::nbdExports);
+        FileSystem fs = volume.fileSystem();
+        NbdAdmin.register(admin, () -> Optional.of(fs), servers::nbdExports);
         status.phase(NodeStatus.Phase.SERVING, "");
         log.info("cairn ready: {}", status.listeners());
     }
@@ -111,8 +123,9 @@ public final class Node implements AutoCloseable {
     }
 
     /** The open filesystem (tests, embedding); empty before the volume is open. */
-    public java.util.Optional<cairn.engine.fs.FileSystem> fileSystem() {
-        return java.util.Optional.ofNullable(volume).map(VolumeStage::fileSystem);
+    public Optional<FileSystem> fileSystem() {
+        if (ha != null) return ha.fileSystem();
+        return Optional.ofNullable(volume).map(VolumeStage::fileSystem);
     }
 
     /** What {@code cairn status} shows. */
@@ -123,7 +136,7 @@ public final class Node implements AutoCloseable {
         map.put("detail", status.detail());
         map.put("ready", status.ready());
         map.put("leader", status.leader());
-        map.put("role", status.leader() ? "LEADER" : readOnly ? "REPLICA" : "NONE");
+        map.put("role", ha != null ? ha.roleStatus().role().name() : status.leader() ? "LEADER" : readOnly ? "REPLICA" : "NONE");
         map.put("read_only", readOnly);
         map.put("epoch", status.epoch());
         map.put("volume", status.volume());

@@ -74,6 +74,11 @@ public final class NodeStatus {
         listeners.add(new Listener(service, address));
     }
 
+    /** Forgets the listeners of {@code service} (its server stopped, e.g. on demotion). */
+    public void removeListeners(String service) {
+        listeners.removeIf(l -> l.service().equals(service));
+    }
+
     public List<Listener> listeners() {
         return new ArrayList<>(listeners);
     }

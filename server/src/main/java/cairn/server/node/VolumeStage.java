@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Opened in that order, closed in reverse.
  *
  * <p>Not wired yet (not on main): value encryption and compression (the key manager; values are stored
- * in plaintext until it lands, and the log says so) and {@code [ha]} (the node refuses to start with it).
+ * in plaintext until it lands, and the log says so). A node with {@code [ha]} uses {@link HaStage} instead
+ * (unless it runs read-only).
  */
 final class VolumeStage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VolumeStage.class);
@@ -39,15 +40,12 @@ final class VolumeStage implements AutoCloseable {
         this.fs = fs;
     }
 
-    static VolumeStage open(CairnConfig config, boolean readOnly, String password, Metrics metrics, NodeStatus status) {
-        if (config.ha().isPresent()) throw new NotAvailableException("[ha] (failover between nodes)");
+    static VolumeStage open(CairnConfig config, boolean readOnly, Metrics metrics, NodeStatus status) {
         ObjectStore store = Stores.open(config, metrics.registry());
         LsmDb db = null;
         try {
             status.volume(store.describe());
-            LsmOptions options = LsmOptions.defaults()
-                    .withFlushIntervalMs(config.engine().flushIntervalMs())
-                    .withMemtableBytesMax(config.engine().memtableBytes());
+            LsmOptions options = lsmOptions(config);
             if (readOnly) {
                 db = LsmDb.openReader(store, options);
                 status.leader(false, db.epoch());
@@ -57,11 +55,7 @@ final class VolumeStage implements AutoCloseable {
                 status.leader(true, epoch);
             }
             log.warn("values are stored unencrypted and uncompressed: the key manager is not in this build yet");
-            var fsOptions = FsOptions.defaults()
-                    .withExtentBytes(config.filesystem().extentBytes())
-                    .withMaxSizeBytes(config.filesystem().maxSizeBytes())
-                    .withSyncMode(config.engine().sync());
-            CairnFileSystem fs = CairnFileSystem.open(db, fsOptions, ValueTransform.IDENTITY);
+            CairnFileSystem fs = CairnFileSystem.open(db, fsOptions(config), ValueTransform.IDENTITY);
             log.info("volume {} open {} at epoch {}", fs.volumeId(), readOnly ? "read-only" : "as writer", db.epoch());
             registerMeters(metrics, db, fs);
             return new VolumeStage(store, db, fs);
@@ -70,6 +64,20 @@ final class VolumeStage implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    static LsmOptions lsmOptions(CairnConfig config) {
+        var options = LsmOptions.defaults()
+                .withFlushIntervalMs(config.engine().flushIntervalMs())
+                .withMemtableBytesMax(config.engine().memtableBytes());
+        return config.ha().map(ha -> options.withPollIntervalMs(ha.pollIntervalMs())).orElse(options);
+    }
+
+    static FsOptions fsOptions(CairnConfig config) {
+        return FsOptions.defaults()
+                .withExtentBytes(config.filesystem().extentBytes())
+                .withMaxSizeBytes(config.filesystem().maxSizeBytes())
+                .withSyncMode(config.engine().sync());
     }
 
     private static void registerMeters(Metrics metrics, LsmDb db, FileSystem fs) {
@@ -100,7 +108,7 @@ final class VolumeStage implements AutoCloseable {
         }
     }
 
-    private static String clientAddress(CairnConfig config) {
+    static String clientAddress(CairnConfig config) {
         return config.servers().nfs().flatMap(l -> l.addresses().stream().findFirst()).map(Object::toString).orElse("");
     }
 

@@ -1,0 +1,136 @@
+package cairn.server.node;
+
+import cairn.election.Elector;
+import cairn.election.EpochLedger;
+import cairn.election.HaVolume;
+import cairn.election.HookRunner;
+import cairn.election.LeaseElector;
+import cairn.election.RaftElector;
+import cairn.election.RaftPeer;
+import cairn.election.RoleController;
+import cairn.election.RoleStatus;
+import cairn.engine.fs.FileSystem;
+import cairn.engine.fs.ValueTransform;
+import cairn.engine.store.ObjectStore;
+import cairn.protocols.nbd.NbdExports;
+import cairn.server.config.CairnConfig;
+import cairn.server.config.HaConfig;
+import cairn.server.config.HostPort;
+import cairn.server.metrics.Metrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node with {@code [ha]}: a warm standby tailing the bucket that becomes the writer when the election
+ * picks it and it wins the epoch claim (the election module's {@link RoleController} and {@link HaVolume}).
+ * While it leads, the protocol servers run on its filesystem; on demotion they stop at once.
+ */
+final class HaStage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HaStage.class);
+    private static final Duration HOOK_TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> PROTOCOLS = List.of("nfs", "9p", "nbd");
+
+    private final ObjectStore store;
+    private final HaVolume volume;
+    private final RoleController controller;
+    private volatile ProtocolServers servers;
+
+    private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, Metrics metrics, NodeStatus status) {
+        this.store = store;
+        String clientAddress = VolumeStage.clientAddress(config);
+        this.volume = new HaVolume(store, VolumeStage.lsmOptions(config), VolumeStage.fsOptions(config),
+                ValueTransform.IDENTITY, new Serving(config, status), metrics.registry());
+        this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store),
+                elector(config, ha, store, clientAddress), volume,
+                new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
+                Duration.ofMillis(ha.pollIntervalMs()), metrics.registry());
+    }
+
+    static HaStage start(CairnConfig config, HaConfig ha, Metrics metrics, NodeStatus status) {
+        ObjectStore store = Stores.open(config, metrics.registry());
+        try {
+            status.volume(store.describe());
+            var stage = new HaStage(config, ha, store, metrics, status);
+            stage.volume.startStandby();
+            stage.controller.start();
+            log.info("HA node {} ({} election) started as standby on {}", ha.nodeId(),
+                    ha.mode().name().toLowerCase(java.util.Locale.ROOT), store.describe());
+            return stage;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static Elector elector(CairnConfig config, HaConfig ha, ObjectStore store, String clientAddress) {
+        return switch (ha.mode()) {
+            case LEASE -> new LeaseElector(store, ha.nodeId(), ha.leaseMs(), ha.graceMs(), System::nanoTime);
+            case RAFT -> {
+                HostPort self = ha.raftAddress().orElseThrow();
+                // Raft knows the other members by address; only this node's id is known here.
+                List<RaftPeer> peers = ha.peers().stream()
+                        .map(p -> p.equals(self) ? new RaftPeer(ha.nodeId(), p.toString(), clientAddress)
+                                : new RaftPeer(p.toString(), p.toString(), ""))
+                        .toList();
+                var selfPeer = peers.stream().filter(p -> p.raftAddress().equals(self.toString())).findFirst().orElseThrow();
+                yield new RaftElector(selfPeer, peers, config.cache().dir().resolve("raft"), (int) ha.electionTimeoutMs(), false);
+            }
+        };
+    }
+
+    RoleStatus roleStatus() {
+        return controller.status();
+    }
+
+    Optional<FileSystem> fileSystem() {
+        return volume.fileSystem();
+    }
+
+    NbdExports nbdExports() {
+        ProtocolServers current = servers;
+        return current == null ? new NbdExports() : current.nbdExports();
+    }
+
+    /** Starts the protocol servers when this node is promoted; stops them when it is demoted. */
+    private final class Serving implements HaVolume.Serving {
+        private final CairnConfig config;
+        private final NodeStatus status;
+
+        Serving(CairnConfig config, NodeStatus status) {
+            this.config = config;
+            this.status = status;
+        }
+
+        @Override
+        public void start(FileSystem fs) throws Exception {
+            servers = ProtocolServers.start(config.servers(), fs, false, status);
+            status.leader(true, fs.writeVerifier());
+        }
+
+        @Override
+        public void stop() {
+            status.leader(false, status.epoch());
+            ProtocolServers current = servers;
+            servers = null;
+            if (current != null) current.close();
+            PROTOCOLS.forEach(status::removeListeners);
+        }
+    }
+
+    /** Leaves the leadership (demote hook runs), closes the volume, then the store. */
+    @Override
+    public void close() {
+        try {
+            controller.close();
+        } finally {
+            try {
+                volume.close();
+            } finally {
+                store.close();
+            }
+        }
+    }
+}
