@@ -5,7 +5,6 @@ import cairn.server.cli.CairnCommand;
 import cairn.server.cli.CliException;
 import cairn.server.cli.ExitCodes;
 import cairn.server.config.ConfigException;
-import cairn.server.node.NotAvailableException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -35,10 +34,6 @@ public final class Main {
                 case ConfigException c -> {
                     errors.println("cairn: config: " + c.getMessage());
                     return ExitCodes.CONFIG;
-                }
-                case NotAvailableException c -> {
-                    errors.println("cairn: " + c.getMessage());
-                    return ExitCodes.NOT_AVAILABLE;
                 }
                 case StoreException c -> {
                     errors.println("cairn: object store: " + c.getMessage());

@@ -29,17 +29,16 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         var s = (Map<?, ?>) result;
-        String role = Boolean.TRUE.equals(s.get("leader")) ? "leader, epoch " + s.get("epoch")
-                : Boolean.TRUE.equals(s.get("read_only")) ? "read-only" : "not leader";
-        spec.commandLine().getOut().printf("cairn %s  %s (%s)%n", s.get("version"), s.get("phase"), role);
+        var out = spec.commandLine().getOut();
+        out.printf("cairn %s  %s  %s  epoch %s%n", s.get("version"), s.get("role"), s.get("phase"), s.get("epoch"));
         String detail = String.valueOf(s.get("detail"));
-        if (!detail.isEmpty()) spec.commandLine().getOut().printf("detail     %s%n", detail);
-        spec.commandLine().getOut().printf("volume     %s%n", s.get("volume"));
-        spec.commandLine().getOut().printf("config     %s%n", s.get("config"));
-        spec.commandLine().getOut().printf("uptime     %ss%n", s.get("uptime_seconds"));
+        if (!detail.isEmpty()) out.printf("detail     %s%n", detail);
+        out.printf("volume     %s%n", s.get("volume"));
+        out.printf("config     %s%n", s.get("config"));
+        out.printf("uptime     %ss%n", s.get("uptime_seconds"));
         for (Object l : (List<?>) s.get("listeners")) {
             var listener = (Map<?, ?>) l;
-            spec.commandLine().getOut().printf("listening  %-5s %s%n", listener.get("service"), listener.get("address"));
+            out.printf("listening  %-5s %s%n", listener.get("service"), listener.get("address"));
         }
         if (s.get("ha") instanceof Map<?, ?> ha) {
             spec.commandLine().getOut().printf("ha         node %s  %s  epoch %s (newest %s)  leader %s  term %s  lag %s ms%n",

@@ -200,7 +200,7 @@ public final class ConfigLoader {
             }
         }
         long electionTimeoutMs = s.integer("election_timeout_ms", 1000, 100, 60_000);
-        long leaseMs = s.integer("lease_ms", 10_000, 1000, 600_000);
+        long leaseMs = s.integer("lease_ms", 3000, 1000, 600_000);
         long graceMs = s.integer("grace_ms", 1000, 0, 600_000);
         long pollIntervalMs = s.integer("poll_interval_ms", 200, 10, 60_000);
         if (pollIntervalMs >= Math.max(electionTimeoutMs, leaseMs)) {

@@ -76,8 +76,8 @@ public final class ConfigTemplate {
             # raft_address = "10.0.0.1:7000"
             # peers = ["node-a@10.0.0.1:7000", "node-b@10.0.0.2:7000", "node-c@10.0.0.3:7000"]
             # election_timeout_ms = 1000
-            # lease_ms = 10000
-            # grace_ms = 1000           # lease mode: extra wait before a standby takes an expired lease
+            # lease_ms = 3000            # lease mode: renewed every third of it
+            # grace_ms = 1000           # lease mode: a standby waits lease_ms + grace_ms
             # poll_interval_ms = 200
             # on_promote = "/etc/cairn/promote.sh"
             # on_demote = "/etc/cairn/demote.sh"

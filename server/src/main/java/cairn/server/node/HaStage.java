@@ -12,78 +12,80 @@ import cairn.election.RoleStatus;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.fs.ValueTransform;
 import cairn.engine.store.ObjectStore;
+import cairn.protocols.nbd.NbdExports;
 import cairn.server.config.CairnConfig;
 import cairn.server.config.HaConfig;
+import cairn.server.config.HostPort;
 import cairn.server.metrics.Metrics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A node of an HA cluster ({@code [ha]}): a warm standby that tails the bucket until the elector picks it,
- * then claims the next epoch, opens the engine as writer and starts the protocol servers; it stops them at
- * once when it is deposed or fenced. See {@link RoleController} for the invariants.
+ * A node with {@code [ha]}: a warm standby tailing the bucket that becomes the writer when the election
+ * picks it and it wins the epoch claim (the election module's {@link RoleController} and {@link HaVolume}).
+ * While it leads, the protocol servers run on its filesystem; on demotion they stop at once.
  */
 final class HaStage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HaStage.class);
+    private static final Duration HOOK_TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> PROTOCOLS = List.of("nfs", "9p", "nbd");
 
     private final ObjectStore store;
     private final HaVolume volume;
     private final Elector elector;
     private final RoleController controller;
+    private volatile ProtocolServers servers;
 
-    private HaStage(ObjectStore store, HaVolume volume, Elector elector, RoleController controller) {
+    private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, Metrics metrics, NodeStatus status) {
         this.store = store;
-        this.volume = volume;
-        this.elector = elector;
-        this.controller = controller;
+        String clientAddress = VolumeStage.clientAddress(config);
+        this.volume = new HaVolume(store, VolumeStage.lsmOptions(config), VolumeStage.fsOptions(config),
+                ValueTransform.IDENTITY, new Serving(config, status), metrics.registry());
+        this.elector = elector(config, ha, store, clientAddress);
+        this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
+                new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
+                Duration.ofMillis(ha.pollIntervalMs()), metrics.registry());
     }
 
-    static HaStage start(CairnConfig config, Metrics metrics, NodeStatus status) {
-        HaConfig ha = config.ha().orElseThrow();
+    static HaStage start(CairnConfig config, HaConfig ha, Metrics metrics, NodeStatus status) {
         ObjectStore store = Stores.open(config, metrics.registry());
-        status.volume(store.describe());
-        var serving = new Serving(config, status);
-        var volume = new HaVolume(store, VolumeStage.lsmOptions(config), VolumeStage.fsOptions(config),
-                ValueTransform.IDENTITY, serving, metrics.registry());
-        Elector elector = switch (ha.mode()) {
-            case RAFT -> raft(config, ha);
-            case LEASE -> new LeaseElector(store, ha.nodeId(), ha.leaseMs(), ha.graceMs(), System::nanoTime);
-        };
-        var hooks = new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), Duration.ofSeconds(30));
-        var controller = new RoleController(ha.nodeId(), VolumeStage.clientAddress(config), new EpochLedger(store),
-                elector, volume, hooks, Duration.ofMillis(ha.pollIntervalMs()), metrics.registry());
         try {
-            volume.startStandby();
-            status.leader(false, -1);
-            controller.start();
+            status.volume(store.describe());
+            var stage = new HaStage(config, ha, store, metrics, status);
+            stage.volume.startStandby();
+            stage.controller.start();
+            log.info("HA node {} ({} election) started as standby on {}", ha.nodeId(),
+                    ha.mode().name().toLowerCase(java.util.Locale.ROOT), store.describe());
+            return stage;
         } catch (RuntimeException e) {
-            controller.close();
             store.close();
             throw e;
         }
-        return new HaStage(store, volume, elector, controller);
     }
 
-    private static RaftElector raft(CairnConfig config, HaConfig ha) {
-        List<RaftPeer> peers = ha.peers().stream()
-                .map(p -> new RaftPeer(p.nodeId(), p.raftAddress().toString(), "")).toList();
-        RaftPeer self = peers.stream().filter(p -> p.raftAddress().equals(ha.raftAddress().orElseThrow().toString()))
-                .findFirst().orElseThrow();
-        Path dir = config.cache().dir().resolve("raft");
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-        return new RaftElector(self, peers, dir, (int) ha.electionTimeoutMs(), false);
+    private static Elector elector(CairnConfig config, HaConfig ha, ObjectStore store, String clientAddress) {
+        return switch (ha.mode()) {
+            case LEASE -> new LeaseElector(store, ha.nodeId(), ha.leaseMs(), ha.graceMs(), System::nanoTime);
+            case RAFT -> {
+                HostPort self = ha.raftAddress().orElseThrow();
+                List<RaftPeer> peers = ha.peers().stream()
+                        .map(p -> new RaftPeer(p.nodeId(), p.raftAddress().toString(),
+                                p.raftAddress().equals(self) ? clientAddress : ""))
+                        .toList();
+                var selfPeer = peers.stream().filter(p -> p.raftAddress().equals(self.toString())).findFirst().orElseThrow();
+                yield new RaftElector(selfPeer, peers, config.cache().dir().resolve("raft"), (int) ha.electionTimeoutMs(), false);
+            }
+        };
     }
 
-    /** Planned failover: hand leadership to {@code nodeId} (raft) or release the lease (lease mode). */
+    RoleStatus roleStatus() {
+        return controller.status();
+    }
+
+    /** Planned failover: hand leadership to {@code nodeId} (raft), or step down and let the election pick. */
     String failover(String nodeId) {
         if (elector instanceof RaftElector raft && nodeId != null) {
             return raft.transferTo(nodeId) ? "leadership handed to " + nodeId : "this node is not the raft leader";
@@ -92,23 +94,47 @@ final class HaStage implements AutoCloseable {
         return "stepping down";
     }
 
-    Map<String, Object> statusMap() {
-        RoleStatus s = controller.status();
-        var lag = volume.lag();
-        var map = new LinkedHashMap<String, Object>();
-        map.put("node_id", s.nodeId());
-        map.put("role", s.role().name());
-        map.put("own_epoch", s.ownEpoch());
-        map.put("latest_epoch", s.latestEpoch());
-        map.put("leader_node", s.leaderNodeId());
-        map.put("leader_address", s.leaderClientAddress());
-        map.put("term", s.term());
-        map.put("elector", s.elector());
-        map.put("lag_wal_objects", lag.walObjectsBehind());
-        map.put("lag_ms", lag.msBehind());
-        return map;
+    /** How far this node's view is behind the writer (zero on the leader). */
+    cairn.engine.lsm.LsmDb.Lag lag() {
+        return volume.lag();
     }
 
+    Optional<FileSystem> fileSystem() {
+        return volume.fileSystem();
+    }
+
+    NbdExports nbdExports() {
+        ProtocolServers current = servers;
+        return current == null ? new NbdExports() : current.nbdExports();
+    }
+
+    /** Starts the protocol servers when this node is promoted; stops them when it is demoted. */
+    private final class Serving implements HaVolume.Serving {
+        private final CairnConfig config;
+        private final NodeStatus status;
+
+        Serving(CairnConfig config, NodeStatus status) {
+            this.config = config;
+            this.status = status;
+        }
+
+        @Override
+        public void start(FileSystem fs) throws Exception {
+            servers = ProtocolServers.start(config.servers(), fs, false, status);
+            status.leader(true, fs.writeVerifier());
+        }
+
+        @Override
+        public void stop() {
+            status.leader(false, status.epoch());
+            ProtocolServers current = servers;
+            servers = null;
+            if (current != null) current.close();
+            PROTOCOLS.forEach(status::removeListeners);
+        }
+    }
+
+    /** Leaves the leadership (demote hook runs), closes the volume, then the store. */
     @Override
     public void close() {
         try {
@@ -119,34 +145,6 @@ final class HaStage implements AutoCloseable {
             } finally {
                 store.close();
             }
-        }
-    }
-
-    /** Starts the protocol servers on the writer's filesystem; stops them (closing connections) on demotion. */
-    private static final class Serving implements HaVolume.Serving {
-        private final CairnConfig config;
-        private final NodeStatus status;
-        private ProtocolServers servers;
-
-        Serving(CairnConfig config, NodeStatus status) {
-            this.config = config;
-            this.status = status;
-        }
-
-        @Override
-        public synchronized void start(FileSystem fs) throws IOException {
-            servers = ProtocolServers.start(config.servers(), fs, false, status);
-            status.leader(true, fs.writeVerifier());
-        }
-
-        @Override
-        public synchronized void stop() {
-            status.leader(false, status.epoch());
-            if (servers != null) {
-                servers.close();
-                servers = null;
-            }
-            status.clearListeners("nfs", "9p", "nbd");
         }
     }
 }

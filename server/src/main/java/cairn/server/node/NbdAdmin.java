@@ -8,6 +8,7 @@ import cairn.server.admin.AdminException;
 import cairn.server.admin.AdminRouter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code nbd.create|list|resize|delete}: NBD devices are the regular files in {@code /.nbd/}. */
@@ -16,29 +17,43 @@ final class NbdAdmin {
 
     private NbdAdmin() {}
 
-    static void register(AdminRouter router, FileSystem fs, Supplier<NbdExports> exports) {
-        router.register("nbd.list", args -> guarded(() -> NbdDevices.list(fs, LIST_MAX).stream()
-                .map(name -> describe(name, NbdDevices.lookup(fs, name).size(), exports.get())).toList()));
+    /**
+     * @param filesystem the filesystem to act on; empty while this node does not lead (HA standby), which is
+     *                   answered UNAVAILABLE
+     */
+    static void register(AdminRouter router, Supplier<Optional<FileSystem>> filesystem, Supplier<NbdExports> exports) {
+        Supplier<FileSystem> leader = () -> filesystem.get().orElseThrow(() ->
+                new AdminException(AdminException.Code.UNAVAILABLE, "this node is not the leader; run the command on the leader"));
+        router.register("nbd.list", args -> guarded(() -> {
+            FileSystem fs = leader.get();
+            return NbdDevices.list(fs, LIST_MAX).stream()
+                    .map(name -> describe(name, NbdDevices.lookup(fs, name).size(), exports.get())).toList();
+        }));
         router.register("nbd.create", args -> guarded(() -> {
+            FileSystem fs = leader.get();
             String name = args.string("name");
             if (exists(fs, name)) throw new AdminException(AdminException.Code.ALREADY_EXISTS, "device " + name + " exists (use nbd resize)");
-            long size = NbdDevices.create(fs, exports.get(), name, args.number("size")).size();
-            fs.syncfs(); // acknowledged = durable
-            return describe(name, size, exports.get());
+            return resize(fs, exports.get(), name, args.number("size"));
         }));
         router.register("nbd.resize", args -> guarded(() -> {
+            FileSystem fs = leader.get();
             String name = args.string("name");
             NbdDevices.lookup(fs, name);
-            long size = NbdDevices.create(fs, exports.get(), name, args.number("size")).size();
-            fs.syncfs(); // acknowledged = durable
-            return describe(name, size, exports.get());
+            return resize(fs, exports.get(), name, args.number("size"));
         }));
         router.register("nbd.delete", args -> guarded(() -> {
+            FileSystem fs = leader.get();
             String name = args.string("name");
             NbdDevices.delete(fs, exports.get(), name);
-            fs.syncfs();
+            fs.syncfs(); // acknowledged = durable
             return Map.of("name", name);
         }));
+    }
+
+    private static Map<String, Object> resize(FileSystem fs, NbdExports exports, String name, long size) {
+        long actual = NbdDevices.create(fs, exports, name, size).size();
+        fs.syncfs(); // acknowledged = durable
+        return describe(name, actual, exports);
     }
 
     private static boolean exists(FileSystem fs, String name) {

@@ -1,5 +1,6 @@
 package cairn.server.node;
 
+import cairn.engine.fs.FileSystem;
 import cairn.server.Version;
 import cairn.server.admin.AdminRouter;
 import cairn.server.admin.AdminServer;
@@ -17,6 +18,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,28 +77,25 @@ public final class Node implements AutoCloseable {
         stages.push(new Stage("admin socket", adminServer));
         log.info("admin socket at {}", adminServer.socket());
         startHttp();
-        String password = Passwords.resolve(config.storage().key());
+        Passwords.resolve(config.storage().key()); // generated once for the embedded default; used by the key manager
         if (config.ha().isPresent() && !readOnly) {
-            startHa();
+            ha = HaStage.start(config, config.ha().get(), metrics, status);
+            stages.push(new Stage("HA volume", ha));
+            NbdAdmin.register(admin, ha::fileSystem, ha::nbdExports);
+            admin.register("failover", args -> ha.failover(args.values().get("to") instanceof String to && !to.isEmpty() ? to : null));
+            status.phase(NodeStatus.Phase.SERVING, "");
+            log.info("cairn ready as an HA node (standby until elected): {}", status.listeners());
             return;
         }
-        volume = VolumeStage.open(config, readOnly, password, metrics, status);
+        volume = VolumeStage.open(config, readOnly, metrics, status);
         stages.push(new Stage("volume", volume));
         CheckpointAdmin.register(admin, volume.db());
         var servers = volume.startServers(config.servers(), readOnly, status);
         stages.push(new Stage("protocol servers", servers));
-        NbdAdmin.register(admin, volume.fileSystem(), servers::nbdExports);
+        FileSystem fs = volume.fileSystem();
+        NbdAdmin.register(admin, () -> Optional.of(fs), servers::nbdExports);
         status.phase(NodeStatus.Phase.SERVING, "");
         log.info("cairn ready: {}", status.listeners());
-    }
-
-    /** An HA node: a standby until elected; the protocol servers run only while it leads. */
-    private void startHa() {
-        ha = HaStage.start(config, metrics, status);
-        stages.push(new Stage("ha", ha));
-        admin.register("failover", args -> ha.failover(args.values().get("to") instanceof String to && !to.isEmpty() ? to : null));
-        status.phase(NodeStatus.Phase.SERVING, "");
-        log.info("cairn HA node {} started as standby", config.ha().orElseThrow().nodeId());
     }
 
     private void startHttp() throws IOException {
@@ -125,8 +124,9 @@ public final class Node implements AutoCloseable {
     }
 
     /** The open filesystem (tests, embedding); empty before the volume is open. */
-    public java.util.Optional<cairn.engine.fs.FileSystem> fileSystem() {
-        return java.util.Optional.ofNullable(volume).map(VolumeStage::fileSystem);
+    public Optional<FileSystem> fileSystem() {
+        if (ha != null) return ha.fileSystem();
+        return Optional.ofNullable(volume).map(VolumeStage::fileSystem);
     }
 
     /** What {@code cairn status} shows. */
@@ -137,6 +137,7 @@ public final class Node implements AutoCloseable {
         map.put("detail", status.detail());
         map.put("ready", status.ready());
         map.put("leader", status.leader());
+        map.put("role", ha != null ? ha.roleStatus().role().name() : status.leader() ? "LEADER" : readOnly ? "REPLICA" : "NONE");
         map.put("read_only", readOnly);
         map.put("epoch", status.epoch());
         map.put("volume", status.volume());
@@ -145,7 +146,24 @@ public final class Node implements AutoCloseable {
         map.put("uptime_seconds", Duration.between(status.startedAt(), Instant.now()).toSeconds());
         map.put("listeners", status.listeners().stream()
                 .map(l -> Map.<String, Object>of("service", l.service(), "address", l.address())).toList());
-        if (ha != null) map.put("ha", ha.statusMap());
+        if (ha != null) map.put("ha", haStatus());
+        return map;
+    }
+
+    private Map<String, Object> haStatus() {
+        var s = ha.roleStatus();
+        var lag = ha.lag();
+        var map = new LinkedHashMap<String, Object>();
+        map.put("node_id", s.nodeId());
+        map.put("role", s.role().name());
+        map.put("own_epoch", s.ownEpoch());
+        map.put("latest_epoch", s.latestEpoch());
+        map.put("leader_node", s.leaderNodeId());
+        map.put("leader_address", s.leaderClientAddress());
+        map.put("term", s.term());
+        map.put("elector", s.elector());
+        map.put("lag_wal_objects", lag.walObjectsBehind());
+        map.put("lag_ms", lag.msBehind());
         return map;
     }
 

@@ -74,10 +74,9 @@ public final class NodeStatus {
         listeners.add(new Listener(service, address));
     }
 
-    /** Forgets the listeners of these services (their servers stopped, e.g. on demotion). */
-    public void clearListeners(String... services) {
-        var gone = java.util.Set.of(services);
-        listeners.removeIf(l -> gone.contains(l.service()));
+    /** Forgets the listeners of {@code service} (its server stopped, e.g. on demotion). */
+    public void removeListeners(String service) {
+        listeners.removeIf(l -> l.service().equals(service));
     }
 
     public List<Listener> listeners() {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Opened in that order, closed in reverse.
  *
  * <p>Not wired yet (not on main): value encryption and compression (the key manager; values are stored
- * in plaintext until it lands, and the log says so) and {@code [ha]} (the node refuses to start with it).
+ * in plaintext until it lands, and the log says so). A node with {@code [ha]} uses {@link HaStage} instead
+ * (unless it runs read-only).
  */
 final class VolumeStage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VolumeStage.class);
@@ -39,7 +40,7 @@ final class VolumeStage implements AutoCloseable {
         this.fs = fs;
     }
 
-    static VolumeStage open(CairnConfig config, boolean readOnly, String password, Metrics metrics, NodeStatus status) {
+    static VolumeStage open(CairnConfig config, boolean readOnly, Metrics metrics, NodeStatus status) {
         ObjectStore store = Stores.open(config, metrics.registry());
         LsmDb db = null;
         try {
@@ -66,10 +67,10 @@ final class VolumeStage implements AutoCloseable {
     }
 
     static LsmOptions lsmOptions(CairnConfig config) {
-        return LsmOptions.defaults()
+        var options = LsmOptions.defaults()
                 .withFlushIntervalMs(config.engine().flushIntervalMs())
-                .withMemtableBytesMax(config.engine().memtableBytes())
-                .withPollIntervalMs(config.ha().map(h -> h.pollIntervalMs()).orElse(LsmOptions.defaults().pollIntervalMs()));
+                .withMemtableBytesMax(config.engine().memtableBytes());
+        return config.ha().map(ha -> options.withPollIntervalMs(ha.pollIntervalMs())).orElse(options);
     }
 
     static FsOptions fsOptions(CairnConfig config) {

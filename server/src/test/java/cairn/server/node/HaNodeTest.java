@@ -1,0 +1,76 @@
+package cairn.server.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cairn.election.EpochLedger;
+import cairn.engine.fs.Caller;
+import cairn.engine.fs.FileSystem;
+import cairn.engine.store.FileStore;
+import cairn.server.config.CairnConfig;
+import cairn.server.config.ConfigLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node with {@code [ha]} in lease mode: starts as standby, wins the lease, claims the epoch and serves. */
+class HaNodeTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private CairnConfig config() {
+        return new ConfigLoader(Map.of()).parse("""
+                [storage]
+                url = "file://store"
+                password = "pw"
+                [cache]
+                dir = "cache"
+                [ha]
+                node_id = "node-a"
+                mode = "lease"
+                lease_ms = 1000
+                grace_ms = 0
+                poll_interval_ms = 50
+                """, "ha.toml", dir);
+    }
+
+    @Test
+    void singleLeaseNodeBecomesTheWriterAndItsDataSurvivesARestart() throws Exception {
+        var config = config();
+        byte[] content = {1, 2, 3};
+        try (var node = Node.start(config, false)) {
+            assertTrue(node.status().ready(), "an HA node is ready as soon as it runs in its role");
+            await(() -> node.status().leader(), "becomes the leader");
+            assertEquals("LEADER", node.statusMap().get("role"));
+            FileSystem fs = node.fileSystem().orElseThrow();
+            long ino = fs.create(Caller.ROOT, FileSystem.ROOT_INODE, "f", 0644, true).ino();
+            fs.write(Caller.ROOT, ino, 0, content);
+            fs.fsync(ino);
+        }
+        try (var store = new FileStore(dir.resolve("store"))) {
+            var latest = new EpochLedger(store).latest().orElseThrow();
+            assertEquals("node-a", latest.nodeId());
+        }
+        try (var node = Node.start(config, false)) {
+            await(() -> node.status().leader(), "leads again after a restart");
+            FileSystem fs = node.fileSystem().orElseThrow();
+            long ino = fs.lookup(Caller.ROOT, FileSystem.ROOT_INODE, "f").ino();
+            assertArrayEquals(content, fs.read(Caller.ROOT, ino, 0, 10).data());
+            assertTrue(node.status().epoch() >= 2, "a new epoch per promotion: " + node.status().epoch());
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out waiting: " + what);
+            Thread.sleep(20); // polling interval while waiting for a condition with a deadline
+        }
+    }
+}
