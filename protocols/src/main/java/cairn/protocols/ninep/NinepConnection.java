@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,11 @@ final class NinepConnection extends SimpleChannelInboundHandler<Tmessage> {
             running++;
             workers.execute(() -> {
                 Rmessage reply = dispatcher.handle(session, r.message);
-                ctx.executor().execute(() -> complete(ctx, r, reply));
+                try {
+                    ctx.executor().execute(() -> complete(ctx, r, reply));
+                } catch (RejectedExecutionException stopping) {
+                    // the server is shutting down: the connection is gone, the reply with it
+                }
             });
         }
     }
