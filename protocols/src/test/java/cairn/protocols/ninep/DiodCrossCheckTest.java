@@ -182,6 +182,13 @@ class DiodCrossCheckTest {
                 for (Dirent e : c.readdirAll(5)) names.add(e.name() + ":" + e.type());
                 return names;
             }));
+            out.add("walk from open fid " + outcome(() -> c.walk(5, 10, "f").size()));
+            out.add("xattrwalk from open fid " + outcome(() -> {
+                c.xattrwalk(5, 11, "");
+                c.clunk(11);
+                return null;
+            }));
+            out.add("reopen " + anyError(outcome(() -> c.lopen(5, O_RDONLY))));
             out.add("readdir unopened " + outcome(() -> c.readdir(1, 0, 4096).size()));
             out.add("xattr " + outcome(() -> {
                 c.setxattr(3, "user.k", "v1".getBytes(StandardCharsets.UTF_8), 0);

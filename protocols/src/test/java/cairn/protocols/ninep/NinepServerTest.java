@@ -154,7 +154,10 @@ class NinepServerTest {
         assertErrno(Errno.EBADF, () -> c.getattr(999, GETATTR_BASIC)); // unknown
         c.lopen(f, O_RDONLY);
         assertErrno(Errno.EBADF, () -> c.lopen(f, O_RDONLY)); // open twice
-        assertErrno(Errno.EBADF, () -> c.walk(f, c.newFid())); // walk from open fid
+        assertErrno(Errno.EBADF, () -> c.walk(f, f)); // walk in place of an open fid
+        int clone = c.walkClone(f); // a walk from it to a new fid is allowed (diod and QEMU allow it)
+        assertErrno(Errno.EBADF, () -> c.read(clone, 0, 1)); // the clone is not open
+        c.clunk(clone);
         assertErrno(Errno.EBADF, () -> c.write(f, 0, bytes("y"))); // read-only open
         c.clunk(f);
         assertErrno(Errno.EBADF, () -> c.clunk(f)); // reuse after clunk
