@@ -159,7 +159,10 @@ final class Dispatcher {
 
     private Rmessage version(Session s, Tversion m) {
         releaseAll(s);
-        if (!m.version().equals(VERSION)) return new Rversion(m.tag(), s.msize(), UNKNOWN_VERSION);
+        if (!m.version().equals(VERSION)) {
+            s.unversioned();
+            return new Rversion(m.tag(), s.msize(), UNKNOWN_VERSION);
+        }
         if (Integer.compareUnsigned(m.msize(), NinepOptions.MSIZE_MIN) < 0) {
             throw new FsException(Errno.EINVAL, "msize below " + NinepOptions.MSIZE_MIN);
         }

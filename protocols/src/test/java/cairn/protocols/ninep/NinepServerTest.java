@@ -88,6 +88,21 @@ class NinepServerTest {
     }
 
     @Test
+    void versionMidSessionClunksEveryFidAndReleasesPins() {
+        createFile("f", "data", 0644);
+        int f = c.newFid();
+        long ino = c.walkAll(0, f, "f").path();
+        c.lopen(f, O_RDONLY);
+        c.unlinkat(0, "f", 0);
+        assertEquals(VERSION, c.version(ServerFixture.MSIZE, VERSION).version());
+        assertErrno(Errno.EBADF, () -> c.getattr(0, GETATTR_BASIC));
+        assertErrno(Errno.EBADF, () -> c.read(f, 0, 1));
+        assertThrows(FsException.class, () -> fs.getattr(ino), "the open pin was released");
+        assertEquals("unknown", c.version(ServerFixture.MSIZE, "9P2000.u").version());
+        assertErrno(Errno.EINVAL, () -> c.attach(0, "", "", 0)); // unusable until a good Tversion
+    }
+
+    @Test
     void requestsBeforeVersionAreRefused() throws IOException {
         try (var raw = NinepClient.open(fx.address(), 65536, Duration.ofSeconds(10))) {
             assertErrno(Errno.EINVAL, () -> raw.attach(0, "", "", 0));
