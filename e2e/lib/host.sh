@@ -17,7 +17,7 @@ addresses = ["127.0.0.1:10809"]
 [servers.http]
 addresses = ["127.0.0.1:9464"]
 TOML
-  head -c 32 /dev/urandom > "$CAIRN_E2E_WORK/key"; chmod 600 "$CAIRN_E2E_WORK/key"
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n" > "$CAIRN_E2E_WORK/key"; chmod 600 "$CAIRN_E2E_WORK/key"
 }
 
 start_server() {

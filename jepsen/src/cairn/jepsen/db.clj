@@ -59,7 +59,7 @@
   (let [key (io/file (:dir cluster) "key")
         bytes (byte-array 32)]
     (.nextBytes (java.security.SecureRandom.) bytes)
-    (io/copy bytes key)
+    (spit key (.formatHex (java.util.HexFormat/of) bytes))
     (java.nio.file.Files/setPosixFilePermissions (.toPath key) (java.nio.file.attribute.PosixFilePermissions/fromString "rw-------")))
   (doseq [n (:nodes cluster)] (start! cluster n)))
 

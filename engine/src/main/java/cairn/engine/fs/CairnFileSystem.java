@@ -45,7 +45,10 @@ import static cairn.engine.fs.perm.Permissions.X;
  *
  * <p>Deviations, on purpose: reads do not update atime (noatime); {@link #allocate} checks the quota for the
  * range and extends the size but stores no zero extents (holes stay holes); read and write let the owner pass
- * without r/w bits, as NFS servers do for open files.
+ * without r/w bits, as NFS servers do for open files. Known limit: shrinking a file deletes the dropped extents
+ * inside the truncate's own batch (only removal of a whole large file is deferred to the background).
+ *
+ * <p>{@link #close()} stops background work and makes a best-effort barrier; the caller still owns the Db.
  */
 public final class CairnFileSystem implements FileSystem {
     /** Largest file size and write end offset. */
@@ -54,6 +57,8 @@ public final class CairnFileSystem implements FileSystem {
     public static final String NBD_DIR = ".nbd";
     public static final int XATTR_NAME_MAX = 255;
     public static final int XATTR_VALUE_MAX = 64 * 1024;
+    /** Most entries one readdir returns; larger requests get a short page. */
+    public static final int READDIR_MAX = 1 << 16;
     /** Longest single read; longer requests return a short read. */
     public static final int READ_MAX = 16 << 20;
 
@@ -109,6 +114,7 @@ public final class CairnFileSystem implements FileSystem {
         if (!db.readOnly()) {
             fs.reclaimOrphans();
             fs.ensureNbdDir();
+            fs.committer.barrier(); // the volume as first served (format, /.nbd, orphans gone) is durable
             fs.reclaimer.start();
         }
         return fs;
@@ -606,7 +612,7 @@ public final class CairnFileSystem implements FileSystem {
         if (cookie == 0) out.add(new DirEntry(".", d.ino, FileType.DIRECTORY, 1));
         if (cookie <= 1 && out.size() < maxEntries) out.add(new DirEntry("..", d.parent, FileType.DIRECTORY, 2));
         if (out.size() >= maxEntries) return new DirPage(out, false);
-        int want = maxEntries - out.size();
+        int want = Math.min(maxEntries, READDIR_MAX) - out.size();
         List<KeyValue> kvs = store.scan(FsKeys.cursor(dirIno, Math.max(cookie, 2) + 1),
                 Keys.prefixEnd(FsKeys.cursorPrefix(dirIno)), want + 1);
         for (int i = 0; i < Math.min(want, kvs.size()); i++) {

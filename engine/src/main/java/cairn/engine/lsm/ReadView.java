@@ -13,6 +13,14 @@ public interface ReadView {
      */
     KvIterator scan(byte[] fromInclusive, byte[] toExclusive);
 
+    /**
+     * Like {@link #scan}, for callers that need only the keys: values may be returned empty, so an engine can
+     * skip loading large values (the filesystem lists extents of big files this way).
+     */
+    default KvIterator scanKeys(byte[] fromInclusive, byte[] toExclusive) {
+        return scan(fromInclusive, toExclusive);
+    }
+
     /** Entries whose key starts with {@code prefix}, ascending. */
     default KvIterator scanPrefix(byte[] prefix) {
         return scan(prefix, Keys.prefixEnd(prefix));

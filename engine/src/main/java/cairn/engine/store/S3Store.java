@@ -13,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -236,12 +237,18 @@ public final class S3Store implements ObjectStore {
             throw new StoreException(what + ": interrupted", false, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof SdkServiceException se) {
+            if (cause instanceof SdkServiceException se && !isMissingBucket(se)) {
                 T answer = answers.apply(se.statusCode());
                 if (answer != null) return answer;
             }
             throw toStoreException(what, cause);
         }
+    }
+
+    /** A 404 for the bucket is a configuration error, never "the key does not exist". */
+    private static boolean isMissingBucket(SdkServiceException e) {
+        return e instanceof AwsServiceException ae && ae.awsErrorDetails() != null
+                && "NoSuchBucket".equals(ae.awsErrorDetails().errorCode());
     }
 
     static StoreException toStoreException(String what, Throwable t) {

@@ -33,25 +33,33 @@ class ModelTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void fixedSeeds(long seed) throws Exception {
-        new Run(seed).run(800);
+        new Run(seed, new FsFixture(OPTIONS)).run(800);
     }
 
     @Test
     void randomSeed() throws Exception {
-        new Run(System.nanoTime()).run(800);
+        new Run(System.nanoTime(), new FsFixture(OPTIONS)).run(800);
+    }
+
+    /** The same, on the real LSM engine over an in-memory bucket. */
+    @ParameterizedTest
+    @ValueSource(longs = {7, 35}) // 35: crash before any barrier once lost /.nbd
+    void onLsmDb(long seed) throws Exception {
+        new Run(seed, FsFixture.onLsm(OPTIONS)).run(400);
     }
 
     private static final class Run {
         final long seed;
         final Random rnd;
-        final FsFixture fx = new FsFixture(OPTIONS);
+        final FsFixture fx;
         PosixModel model = new PosixModel();
         List<PosixModel> sinceBarrier = new ArrayList<>();
         final Set<Long> issued = new HashSet<>();
         final Deque<String> log = new ArrayDeque<>();
 
-        Run(long seed) {
+        Run(long seed, FsFixture fx) {
             this.seed = seed;
+            this.fx = fx;
             this.rnd = new Random(seed);
         }
 
@@ -303,7 +311,7 @@ class ModelTest {
         }
 
         void crash() throws Exception {
-            int pending = fx.db.pendingBatches();
+            int pending = fx.pendingBatches();
             int keep = rnd.nextInt(pending + 1);
             note("crash keeping " + keep + "/" + pending);
             fx.crash(keep);

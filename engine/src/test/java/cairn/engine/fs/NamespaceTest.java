@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import cairn.engine.lsm.LsmDb;
+
 import java.util.List;
 
 import static cairn.engine.fs.FileSystem.ROOT_INODE;
@@ -227,6 +229,57 @@ class NamespaceTest {
                 for (int i = 0; i < 7; i++) assertTrue(seen2.add(f2.fs.create(root, ROOT_INODE, "f" + round + "_" + i, 0644, true).ino()));
                 f2.crash(f2.db.pendingBatches() / 2);
             }
+        }
+    }
+
+    @Test
+    void inodeIdsAreNeverReusedAcrossCrashesOnLsmDb() {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        try (FsFixture lsm = FsFixture.onLsm(FsOptions.defaults().withInodeIdBlock(4))) {
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < 6; i++) assertTrue(seen.add(lsm.fs.create(root, ROOT_INODE, "f" + round + "_" + i, 0644, true).ino()));
+                lsm.crash();
+            }
+        }
+    }
+
+    @Test
+    void replicaOnLsmDbServesReadOnlyAndFollowsTheWriter() throws Exception {
+        try (FsFixture lsm = FsFixture.onLsm(FsOptions.defaults());
+             LsmDb reader = lsm.openReader();
+             CairnFileSystem replica = CairnFileSystem.open(reader, FsOptions.defaults(), ValueTransform.IDENTITY)) {
+            assertTrue(replica.readOnly());
+            assertEquals(lsm.fs.volumeId(), replica.volumeId());
+            Attr f = lsm.fs.create(root, ROOT_INODE, "f", 0644, true);
+            lsm.fs.write(root, f.ino(), 0, new byte[] {4, 2});
+            lsm.fs.syncfs();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                try {
+                    assertEquals(f.ino(), replica.lookup(root, ROOT_INODE, "f").ino());
+                    assertArrayEquals(new byte[] {4, 2}, replica.read(root, f.ino(), 0, 2).data());
+                    break;
+                } catch (FsException | AssertionError e) {
+                    if (System.nanoTime() > deadline) throw e;
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // poll until the replica caught up
+                }
+            }
+            assertEquals(lsm.fs.usedInodes(), replica.usedInodes());
+            assertErrno(Errno.EROFS, () -> replica.unlink(root, ROOT_INODE, "f"));
+        }
+    }
+
+    @Test
+    void syncModeMakesEveryMetadataOperationDurable() {
+        try (FsFixture sync = new FsFixture(FsOptions.defaults().withSyncMode(true))) {
+            Attr d = sync.fs.mkdir(root, ROOT_INODE, "d", 0755);
+            Attr f = sync.fs.create(root, d.ino(), "f", 0644, true);
+            sync.fs.rename(root, d.ino(), "f", ROOT_INODE, "g", RenameMode.REPLACE);
+            sync.fs.setxattr(root, f.ino(), "user.k", new byte[] {1}, XattrMode.UPSERT);
+            assertEquals(0, sync.db.pendingBatches());
+            CairnFileSystem after = sync.crash();
+            assertEquals(f.ino(), after.lookup(root, ROOT_INODE, "g").ino());
+            assertArrayEquals(new byte[] {1}, after.getxattr(root, f.ino(), "user.k"));
         }
     }
 

@@ -109,6 +109,16 @@ class ReaddirTest {
     }
 
     @Test
+    void hugePageRequestsAreBounded() {
+        long d = fx.fs.mkdir(root, ROOT_INODE, "d", 0755).ino();
+        fx.fs.create(root, d, "x", 0644, true);
+        DirPage p = fx.fs.readdir(root, d, 0, Integer.MAX_VALUE);
+        assertTrue(p.eof());
+        assertEquals(3, p.entries().size());
+        FsFixture.assertErrno(Errno.EINVAL, () -> fx.fs.readdir(root, d, 0, 0));
+    }
+
+    @Test
     void staleCookieOfRemovedEntryContinuesAfterIt() {
         CairnFileSystem fs = fx.fs;
         long d = fs.mkdir(root, ROOT_INODE, "d", 0755).ino();

@@ -88,7 +88,7 @@ class NbdCommandsTest {
 
     @Test
     void trimAndWriteZeroesMakeHolesVisibleInBlockStatus() throws Exception {
-        int ext = FakeBlockFileSystem.EXTENT;
+        int ext = TestServer.EXTENT;
         client.write(0, pattern(8 * ext, 3)).get();
         List<Extent> before = client.blockStatus(0, 8 * ext, 0).get();
         assertEquals(List.of(new Extent(0, 8 * ext, 0)), before);

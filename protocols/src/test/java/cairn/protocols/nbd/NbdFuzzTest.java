@@ -165,7 +165,7 @@ class NbdFuzzTest {
     @Test
     void embeddedDecodersSurviveRandomInput() throws Exception {
         Random random = new Random(SEED);
-        FakeBlockFileSystem fs = new FakeBlockFileSystem(false);
+        HookedFileSystem fs = TestServer.newFs();
         NbdDevices.create(fs, "disk", TestServer.SIZE);
         NbdContext context = new NbdContext(fs, NbdOptions.defaults(), new NbdExports(), direct());
         int transmitting = 0;
@@ -197,6 +197,8 @@ class NbdFuzzTest {
             assertEquals(0, fs.opens(NbdDevices.lookup(fs, "disk").ino()), "seed " + SEED + ": leaked open inode");
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("NbdFuzzTest seed " + SEED, e);
+        } finally {
+            fs.close();
         }
     }
 

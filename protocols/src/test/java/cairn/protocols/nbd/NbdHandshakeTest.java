@@ -174,7 +174,7 @@ class NbdHandshakeTest {
 
     @Test
     void idleHandshakeTimesOut() throws Exception {
-        try (TestServer quick = new TestServer(new FakeBlockFileSystem(false),
+        try (TestServer quick = new TestServer(TestServer.newFs(),
                 NbdOptions.defaults().withHandshakeTimeoutMs(200), true);
              RawNbd raw = new RawNbd(quick.address)) {
             raw.in.readNBytes(18);

@@ -40,7 +40,7 @@ class NbdPolicyTest {
 
     @Test
     void readOnlyFileSystemMakesReadOnlyExports() throws Exception {
-        FakeBlockFileSystem fs = new FakeBlockFileSystem(false);
+        HookedFileSystem fs = TestServer.newFs();
         try (TestServer server = new TestServer(fs, NbdOptions.defaults(), true)) {
             fs.readOnly = true;
             try (NbdClient client = NbdClient.connect(server.address(), NbdClient.Options.of(TestServer.EXPORT))) {
@@ -60,7 +60,7 @@ class NbdPolicyTest {
         AtomicInteger maxRunning = new AtomicInteger();
         CountDownLatch enough = new CountDownLatch(expectedMax);
         CountDownLatch release = new CountDownLatch(1);
-        FakeBlockFileSystem fs = new FakeBlockFileSystem(false);
+        HookedFileSystem fs = TestServer.newFs();
         try (TestServer server = new TestServer(fs, NbdOptions.defaults().withInFlight(budget, 512), true)) {
             fs.hook = (op, offset) -> {
                 if (!op.equals("write")) return;
@@ -92,7 +92,7 @@ class NbdPolicyTest {
         AtomicInteger maxRunning = new AtomicInteger();
         CountDownLatch enough = new CountDownLatch(4);
         CountDownLatch release = new CountDownLatch(1);
-        FakeBlockFileSystem fs = new FakeBlockFileSystem(false);
+        HookedFileSystem fs = TestServer.newFs();
         try (TestServer server = new TestServer(fs, NbdOptions.defaults().withInFlight(1 << 30, 4), true)) {
             fs.hook = (op, offset) -> {
                 if (!op.equals("syncfs")) return;

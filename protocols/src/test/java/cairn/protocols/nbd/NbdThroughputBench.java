@@ -1,5 +1,11 @@
 package cairn.protocols.nbd;
 
+import cairn.engine.fs.CairnFileSystem;
+import cairn.engine.fs.FsOptions;
+import cairn.engine.fs.ValueTransform;
+import cairn.engine.lsm.LsmDb;
+import cairn.engine.lsm.LsmOptions;
+import cairn.engine.store.MemoryStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Not a test: nbdcopy of 256 MiB into and out of the server (in-memory test filesystem, so it measures the
- * protocol path alone). Skipped unless run with {@code -Dnbd.bench=true}:
+ * Not a test: nbdcopy of 256 MiB into and out of the server, over the real engine (CairnFileSystem on LsmDb
+ * on an in-memory bucket, so no S3 latency), with a FLUSH at the end of the copy in. Skipped unless run with
+ * {@code -Dnbd.bench=true}:
  * {@code ./mvnw -o -pl protocols test -Dtest=NbdThroughputBench -Dnbd.bench=true}.
  */
 class NbdThroughputBench {
@@ -35,7 +42,9 @@ class NbdThroughputBench {
                 out.write(block);
             }
         }
-        try (TestServer server = new TestServer(NbdOptions.defaults())) {
+        try (LsmDb db = LsmDb.openWriter(new MemoryStore(), LsmOptions.defaults(), 1);
+             TestServer server = new TestServer(new HookedFileSystem(
+                     CairnFileSystem.open(db, FsOptions.defaults(), ValueTransform.IDENTITY)), NbdOptions.defaults(), false)) {
             NbdDevices.create(server.fs, "bench", BYTES);
             String uri = server.uri("bench");
             for (String round : new String[] {"cold", "warm"}) {

@@ -83,4 +83,20 @@ class NbdTlsTest {
             assertTrue(raw.closedByServer());
         }
     }
+
+    @Test
+    void nbdinfoConnectsOverTls(@TempDir Path dir) throws Exception {
+        boolean found = java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .anyMatch(d -> java.nio.file.Files.isExecutable(Path.of(d, "nbdinfo")));
+        org.junit.jupiter.api.Assumptions.assumeTrue(found, "nbdinfo not installed (libnbd-bin); skipping");
+        Path certs = cert.writeCaPem(dir.resolve("certs")).getParent();
+        try (TestServer server = new TestServer(NbdOptions.defaults().withTls(cert.server(), true))) {
+            String uri = "nbds://127.0.0.1:" + server.address.getPort() + "/disk?tls-certificates=" + certs;
+            Process p = new ProcessBuilder("nbdinfo", uri).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains(Long.toString(TestServer.SIZE)), out);
+        }
+    }
 }

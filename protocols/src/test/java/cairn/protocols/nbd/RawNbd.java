@@ -71,6 +71,8 @@ final class RawNbd implements AutoCloseable {
     boolean closedByServer() {
         try {
             return in.read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
         } catch (IOException e) {
             return true;
         }

@@ -22,7 +22,7 @@ final class SelfSignedCert {
         Path store = dir.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "nbd", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", store.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -37,6 +37,14 @@ final class SelfSignedCert {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, PASSWORD);
         return SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+    }
+
+    /** Writes the certificate as {@code ca-cert.pem} into {@code dir} (libnbd's tls-certificates layout). */
+    Path writeCaPem(Path dir) throws Exception {
+        String pem = "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getCertificate("nbd").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        return Files.writeString(Files.createDirectories(dir).resolve("ca-cert.pem"), pem);
     }
 
     /** A client context that trusts exactly this certificate. */

@@ -1,22 +1,35 @@
 package cairn.protocols.nbd;
 
+import cairn.engine.fs.CairnFileSystem;
+import cairn.engine.fs.FsOptions;
+import cairn.engine.fs.MemoryDb;
+import cairn.engine.fs.ValueTransform;
+
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
-/** A server on a free loopback port over a {@link FakeBlockFileSystem}, with one export "disk". */
+/**
+ * A server on a free loopback port over the real {@link CairnFileSystem} (on the engine's in-memory test
+ * {@link MemoryDb}), wrapped in a {@link HookedFileSystem}, with one export "disk".
+ */
 final class TestServer implements AutoCloseable {
     static final String EXPORT = "disk";
     static final long SIZE = 8L << 20;
+    static final int EXTENT = FsOptions.DEFAULT_EXTENT_BYTES;
 
-    final FakeBlockFileSystem fs;
+    static HookedFileSystem newFs() {
+        return new HookedFileSystem(CairnFileSystem.open(new MemoryDb(), FsOptions.defaults(), ValueTransform.IDENTITY));
+    }
+
+    final HookedFileSystem fs;
     final NbdServer server;
     final InetSocketAddress address;
 
     TestServer(NbdOptions options) throws InterruptedException {
-        this(new FakeBlockFileSystem(false), options, true);
+        this(TestServer.newFs(), options, true);
     }
 
-    TestServer(FakeBlockFileSystem fs, NbdOptions options, boolean createExport) throws InterruptedException {
+    TestServer(HookedFileSystem fs, NbdOptions options, boolean createExport) throws InterruptedException {
         this.fs = fs;
         if (createExport) NbdDevices.create(fs, EXPORT, SIZE);
         server = new NbdServer(fs, options);
@@ -38,5 +51,6 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        fs.close();
     }
 }

@@ -15,7 +15,7 @@ public final class AdminRouter {
     private static final Logger log = LoggerFactory.getLogger(AdminRouter.class);
 
     public static final List<String> COMMANDS = List.of(
-            "status", "nbd.create", "nbd.list", "nbd.resize", "nbd.delete",
+            "status", "failover", "nbd.create", "nbd.list", "nbd.resize", "nbd.delete",
             "checkpoint.create", "checkpoint.list", "checkpoint.delete");
 
     /** One command: arguments in, a JSON-able result out, {@link AdminException} for a clear failure. */

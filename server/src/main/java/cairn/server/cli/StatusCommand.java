@@ -41,6 +41,11 @@ final class StatusCommand implements Callable<Integer> {
             var listener = (Map<?, ?>) l;
             spec.commandLine().getOut().printf("listening  %-5s %s%n", listener.get("service"), listener.get("address"));
         }
+        if (s.get("ha") instanceof Map<?, ?> ha) {
+            spec.commandLine().getOut().printf("ha         node %s  %s  epoch %s (newest %s)  leader %s  term %s  lag %s ms%n",
+                    ha.get("node_id"), ha.get("role"), ha.get("own_epoch"), ha.get("latest_epoch"),
+                    ha.get("leader_node"), ha.get("term"), ha.get("lag_ms"));
+        }
         return ExitCodes.OK;
     }
 }

@@ -188,19 +188,36 @@ public final class ConfigLoader {
             default -> throw s.error("mode", "must be \"raft\" or \"lease\"");
         };
         Optional<HostPort> raftAddress = s.optString("raft_address").map(a -> hostPort(s, "raft_address", a));
-        List<HostPort> peers = s.strings("peers").stream().map(a -> hostPort(s, "peers", a)).toList();
+        List<HaConfig.Peer> peers = s.strings("peers").stream().map(a -> peer(s, a)).toList();
         if (mode == HaConfig.Mode.RAFT) {
             if (raftAddress.isEmpty()) throw s.missing("raft_address");
             if (peers.isEmpty()) throw s.error("peers", "raft mode needs the raft addresses of every member");
-            if (!peers.contains(raftAddress.get())) throw s.error("peers", "must include this node's raft_address " + raftAddress.get());
+            if (peers.stream().noneMatch(p -> p.raftAddress().equals(raftAddress.get()))) {
+                throw s.error("peers", "must include this node's raft_address " + raftAddress.get());
+            }
+            if (peers.stream().map(HaConfig.Peer::nodeId).distinct().count() != peers.size()) {
+                throw s.error("peers", "node ids must be unique");
+            }
         }
         long electionTimeoutMs = s.integer("election_timeout_ms", 1000, 100, 60_000);
         long leaseMs = s.integer("lease_ms", 10_000, 1000, 600_000);
+        long graceMs = s.integer("grace_ms", 1000, 0, 600_000);
         long pollIntervalMs = s.integer("poll_interval_ms", 200, 10, 60_000);
-        var config = new HaConfig(nodeId, mode, raftAddress, peers, electionTimeoutMs, leaseMs, pollIntervalMs,
+        if (pollIntervalMs >= Math.max(electionTimeoutMs, leaseMs)) {
+            throw s.error("poll_interval_ms", "must be shorter than election_timeout_ms and lease_ms");
+        }
+        var config = new HaConfig(nodeId, mode, raftAddress, peers, electionTimeoutMs, leaseMs, graceMs, pollIntervalMs,
                 s.optString("on_promote"), s.optString("on_demote"));
         s.finish();
         return config;
+    }
+
+    private static HaConfig.Peer peer(Section s, String text) {
+        int at = text.indexOf('@');
+        HostPort address = hostPort(s, "peers", at < 0 ? text : text.substring(at + 1));
+        String id = at < 0 ? address.toString() : text.substring(0, at);
+        if (!id.matches("[A-Za-z0-9._:\\[\\]-]{1,64}")) throw s.error("peers", "bad node id '" + id + "'");
+        return new HaConfig.Peer(id, address);
     }
 
     private static HostPort hostPort(Section s, String key, String text) {

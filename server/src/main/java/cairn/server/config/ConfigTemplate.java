@@ -74,9 +74,10 @@ public final class ConfigTemplate {
             # node_id = "node-a"
             # mode = "raft"             # or "lease" (two nodes, no raft)
             # raft_address = "10.0.0.1:7000"
-            # peers = ["10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"]
+            # peers = ["node-a@10.0.0.1:7000", "node-b@10.0.0.2:7000", "node-c@10.0.0.3:7000"]
             # election_timeout_ms = 1000
             # lease_ms = 10000
+            # grace_ms = 1000           # lease mode: extra wait before a standby takes an expired lease
             # poll_interval_ms = 200
             # on_promote = "/etc/cairn/promote.sh"
             # on_demote = "/etc/cairn/demote.sh"

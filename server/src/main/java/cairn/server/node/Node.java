@@ -38,6 +38,7 @@ public final class Node implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private HttpEndpoint http;
     private VolumeStage volume;
+    private HaStage ha;
     private boolean closed;
 
     /** Something opened at start, closed at stop. */
@@ -75,18 +76,27 @@ public final class Node implements AutoCloseable {
         log.info("admin socket at {}", adminServer.socket());
         startHttp();
         String password = Passwords.resolve(config.storage().key());
+        if (config.ha().isPresent() && !readOnly) {
+            startHa();
+            return;
+        }
         volume = VolumeStage.open(config, readOnly, password, metrics, status);
         stages.push(new Stage("volume", volume));
         CheckpointAdmin.register(admin, volume.db());
-        var servers = volume.startServers(config.servers(), status);
-        servers.started().forEach(s -> stages.push(new Stage(s.name(), s.resource())));
-        if (servers.missing().isEmpty()) {
-            status.phase(NodeStatus.Phase.SERVING, "");
-            log.info("cairn ready: {}", status.listeners());
-        } else {
-            // Not ready: a configured server cannot run in this build, so clients of it are not served.
-            status.phase(NodeStatus.Phase.STARTING, servers.missing() + " not available yet in this build");
-        }
+        var servers = volume.startServers(config.servers(), readOnly, status);
+        stages.push(new Stage("protocol servers", servers));
+        NbdAdmin.register(admin, volume.fileSystem(), servers::nbdExports);
+        status.phase(NodeStatus.Phase.SERVING, "");
+        log.info("cairn ready: {}", status.listeners());
+    }
+
+    /** An HA node: a standby until elected; the protocol servers run only while it leads. */
+    private void startHa() {
+        ha = HaStage.start(config, metrics, status);
+        stages.push(new Stage("ha", ha));
+        admin.register("failover", args -> ha.failover(args.values().get("to") instanceof String to && !to.isEmpty() ? to : null));
+        status.phase(NodeStatus.Phase.SERVING, "");
+        log.info("cairn HA node {} started as standby", config.ha().orElseThrow().nodeId());
     }
 
     private void startHttp() throws IOException {
@@ -135,6 +145,7 @@ public final class Node implements AutoCloseable {
         map.put("uptime_seconds", Duration.between(status.startedAt(), Instant.now()).toSeconds());
         map.put("listeners", status.listeners().stream()
                 .map(l -> Map.<String, Object>of("service", l.service(), "address", l.address())).toList());
+        if (ha != null) map.put("ha", ha.statusMap());
         return map;
     }
 

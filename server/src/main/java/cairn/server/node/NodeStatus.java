@@ -74,6 +74,12 @@ public final class NodeStatus {
         listeners.add(new Listener(service, address));
     }
 
+    /** Forgets the listeners of these services (their servers stopped, e.g. on demotion). */
+    public void clearListeners(String... services) {
+        var gone = java.util.Set.of(services);
+        listeners.removeIf(l -> gone.contains(l.service()));
+    }
+
     public List<Listener> listeners() {
         return new ArrayList<>(listeners);
     }

@@ -15,8 +15,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +24,10 @@ import org.slf4j.LoggerFactory;
  * Opened in that order, closed in reverse.
  *
  * <p>Not wired yet (not on main): value encryption and compression (the key manager; values are stored
- * in plaintext until it lands, and the log says so), {@code [ha]} (the node refuses to start with it), and
- * the protocol servers.
+ * in plaintext until it lands, and the log says so) and {@code [ha]} (the node refuses to start with it).
  */
 final class VolumeStage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VolumeStage.class);
-
-    /** A started server: its name for the logs and what closes it. */
-    record Server(String name, AutoCloseable resource) {}
 
     private final ObjectStore store;
     private final LsmDb db;
@@ -45,14 +40,11 @@ final class VolumeStage implements AutoCloseable {
     }
 
     static VolumeStage open(CairnConfig config, boolean readOnly, String password, Metrics metrics, NodeStatus status) {
-        if (config.ha().isPresent()) throw new NotAvailableException("[ha] (failover between nodes)");
         ObjectStore store = Stores.open(config, metrics.registry());
         LsmDb db = null;
         try {
             status.volume(store.describe());
-            LsmOptions options = LsmOptions.defaults()
-                    .withFlushIntervalMs(config.engine().flushIntervalMs())
-                    .withMemtableBytesMax(config.engine().memtableBytes());
+            LsmOptions options = lsmOptions(config);
             if (readOnly) {
                 db = LsmDb.openReader(store, options);
                 status.leader(false, db.epoch());
@@ -62,11 +54,7 @@ final class VolumeStage implements AutoCloseable {
                 status.leader(true, epoch);
             }
             log.warn("values are stored unencrypted and uncompressed: the key manager is not in this build yet");
-            var fsOptions = FsOptions.defaults()
-                    .withExtentBytes(config.filesystem().extentBytes())
-                    .withMaxSizeBytes(config.filesystem().maxSizeBytes())
-                    .withSyncMode(config.engine().sync());
-            CairnFileSystem fs = CairnFileSystem.open(db, fsOptions, ValueTransform.IDENTITY);
+            CairnFileSystem fs = CairnFileSystem.open(db, fsOptions(config), ValueTransform.IDENTITY);
             log.info("volume {} open {} at epoch {}", fs.volumeId(), readOnly ? "read-only" : "as writer", db.epoch());
             registerMeters(metrics, db, fs);
             return new VolumeStage(store, db, fs);
@@ -75,6 +63,20 @@ final class VolumeStage implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    static LsmOptions lsmOptions(CairnConfig config) {
+        return LsmOptions.defaults()
+                .withFlushIntervalMs(config.engine().flushIntervalMs())
+                .withMemtableBytesMax(config.engine().memtableBytes())
+                .withPollIntervalMs(config.ha().map(h -> h.pollIntervalMs()).orElse(LsmOptions.defaults().pollIntervalMs()));
+    }
+
+    static FsOptions fsOptions(CairnConfig config) {
+        return FsOptions.defaults()
+                .withExtentBytes(config.filesystem().extentBytes())
+                .withMaxSizeBytes(config.filesystem().maxSizeBytes())
+                .withSyncMode(config.engine().sync());
     }
 
     private static void registerMeters(Metrics metrics, LsmDb db, FileSystem fs) {
@@ -92,16 +94,9 @@ final class VolumeStage implements AutoCloseable {
         return fs;
     }
 
-    /** What {@link #startServers} achieved: the servers running, and the configured ones that could not start. */
-    record Servers(List<Server> started, List<String> missing) {}
-
-    Servers startServers(ServersConfig servers, NodeStatus status) {
-        var missing = new ArrayList<String>();
-        servers.nfs().ifPresent(l -> missing.add("NFS"));
-        servers.ninep().ifPresent(l -> missing.add("9P"));
-        servers.nbd().ifPresent(l -> missing.add("NBD"));
-        if (!missing.isEmpty()) log.warn("not starting {}: the protocol servers are not in this build yet", missing);
-        return new Servers(List.of(), missing);
+    /** Starts the configured protocol servers on this volume's filesystem. */
+    ProtocolServers startServers(ServersConfig servers, boolean readOnly, NodeStatus status) throws IOException {
+        return ProtocolServers.start(servers, fs, readOnly, status);
     }
 
     private static String nodeId() {
@@ -112,7 +107,7 @@ final class VolumeStage implements AutoCloseable {
         }
     }
 
-    private static String clientAddress(CairnConfig config) {
+    static String clientAddress(CairnConfig config) {
         return config.servers().nfs().flatMap(l -> l.addresses().stream().findFirst()).map(Object::toString).orElse("");
     }
 

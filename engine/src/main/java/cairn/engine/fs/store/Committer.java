@@ -31,12 +31,14 @@ public final class Committer {
         this.codec = codec;
         this.maxSizeBytes = maxSizeBytes;
         this.syncMode = syncMode;
+        long[] stats = storedStats();
+        usedBytes = stats[0];
+        usedInodes = stats[1];
+    }
+
+    private long[] storedStats() {
         byte[] stats = db.get(STATS_KEY).map(v -> codec.open(STATS_KEY, v)).orElse(null);
-        if (stats != null) {
-            long[] s = Longs.decode(stats, 2);
-            usedBytes = s[0];
-            usedInodes = s[1];
-        }
+        return stats == null ? new long[2] : Longs.decode(stats, 2);
     }
 
     /** Stats value for a fresh volume, to put in the format batch. */
@@ -78,12 +80,13 @@ public final class Committer {
         }
     }
 
+    /** Used bytes; a read-only view reads the stored value, which moves as the replica tails the writer. */
     public synchronized long usedBytes() {
-        return usedBytes;
+        return db.readOnly() ? storedStats()[0] : usedBytes;
     }
 
     public synchronized long usedInodes() {
-        return usedInodes;
+        return db.readOnly() ? storedStats()[1] : usedInodes;
     }
 
     public long maxSizeBytes() {

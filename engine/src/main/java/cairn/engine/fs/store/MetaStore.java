@@ -33,8 +33,11 @@ public final class MetaStore {
         return db.get(key).map(v -> codec.open(key, v));
     }
 
+    /** Whether the key exists, without loading its value ([key, key·00) holds exactly the key). */
     public boolean exists(byte[] key) {
-        return db.get(key).isPresent();
+        try (KvIterator it = db.scanKeys(key, java.util.Arrays.copyOf(key, key.length + 1))) {
+            return it.hasNext();
+        }
     }
 
     /** The inode, or null when it does not exist. */
@@ -67,7 +70,7 @@ public final class MetaStore {
     /** Up to {@code limit} keys in {@code [from, to)}, values not opened. */
     public List<byte[]> scanKeys(byte[] from, byte[] to, int limit) {
         List<byte[]> out = new ArrayList<>();
-        try (KvIterator it = db.scan(from, to)) {
+        try (KvIterator it = db.scanKeys(from, to)) {
             while (out.size() < limit && it.hasNext()) out.add(it.next().key());
         }
         return out;

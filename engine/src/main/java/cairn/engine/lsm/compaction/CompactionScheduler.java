@@ -48,7 +48,11 @@ public final class CompactionScheduler implements AutoCloseable {
 
     public void trigger() {
         if (closed || !queued.compareAndSet(false, true)) return;
-        thread.execute(this::pass);
+        try {
+            thread.execute(this::pass);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            queued.set(false); // closed concurrently: nothing more to run
+        }
     }
 
     private void pass() {

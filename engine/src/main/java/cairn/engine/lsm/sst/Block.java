@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 import cairn.engine.lsm.entry.Entry;
 import java.util.Arrays;
 

@@ -1,7 +1,6 @@
 package cairn.engine.lsm.sst;
 
-import java.util.Arrays;
-
+import cairn.engine.lsm.codec.CorruptObjectException;
 /**
  * A bloom filter over user keys with double hashing of one 64-bit hash. Encoding: {@code probes u8 | bits}.
  * An empty encoding (no filter) answers "may contain" for every key.
@@ -80,20 +79,5 @@ public final class BloomFilter implements cairn.engine.lsm.cache.Sized {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
-    }
-
-    @Override
-    public String toString() {
-        return "BloomFilter[" + probes + " probes, " + bitCount + " bits]";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof BloomFilter b && Arrays.equals(bits, b.bits);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bits);
     }
 }

@@ -80,11 +80,6 @@ public final class ByteSink {
         return put(b);
     }
 
-    /** Overwrites 4 bytes at {@code pos} (little-endian). */
-    public void setInt(int pos, int v) {
-        for (int i = 0; i < 4; i++) buf[pos + i] = (byte) (v >>> (8 * i));
-    }
-
     /** The internal array; valid up to {@link #size()}. */
     public byte[] array() {
         return buf;

@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 /**
  * A bounds-checked little-endian reader over untrusted bytes. Every read that would run past the end, and
  * every length above the caller's limit, throws {@link CorruptObjectException} naming the object: decoding a
@@ -30,10 +31,6 @@ public final class ByteSource {
     public void position(int p) {
         if (p < 0 || p > end) throw corrupt("position " + p + " outside " + end);
         pos = p;
-    }
-
-    public int remaining() {
-        return end - pos;
     }
 
     public boolean hasRemaining() {
@@ -110,9 +107,5 @@ public final class ByteSource {
     public void skip(int n) {
         need(n);
         pos += n;
-    }
-
-    public byte[] array() {
-        return buf;
     }
 }

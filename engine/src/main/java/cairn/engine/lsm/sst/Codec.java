@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 import com.github.luben.zstd.Zstd;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
@@ -62,7 +63,7 @@ public enum Codec {
                 try {
                     n = LZ4_DECOMPRESSOR.decompress(src, off, len, out, 0, rawLength);
                 } catch (LZ4Exception e) {
-                    throw new CorruptObjectException(objectKey, "lz4 block does not decode", e);
+                    throw (CorruptObjectException) new CorruptObjectException(objectKey, "lz4 block does not decode").initCause(e);
                 }
                 if (n != rawLength) throw new CorruptObjectException(objectKey, "lz4 block decodes to " + n + " != " + rawLength);
             }
@@ -71,7 +72,7 @@ public enum Codec {
                 try {
                     n = Zstd.decompressByteArray(out, 0, rawLength, src, off, len);
                 } catch (RuntimeException e) {
-                    throw new CorruptObjectException(objectKey, "zstd block does not decode", e);
+                    throw (CorruptObjectException) new CorruptObjectException(objectKey, "zstd block does not decode").initCause(e);
                 }
                 if (Zstd.isError(n) || n != rawLength) {
                     throw new CorruptObjectException(objectKey, "zstd block decodes to " + n + " != " + rawLength);

@@ -43,9 +43,4 @@ public record SortedRun(long id, List<SstInfo> ssts) {
         }
         return lo < ssts.size() && Keys.compare(ssts.get(lo).firstKey(), key) <= 0 ? lo : -1;
     }
-
-    /** True when the key ranges of the two runs intersect. */
-    public boolean overlaps(SortedRun o) {
-        return Keys.compare(firstKey(), o.lastKey()) <= 0 && Keys.compare(o.firstKey(), lastKey()) <= 0;
-    }
 }

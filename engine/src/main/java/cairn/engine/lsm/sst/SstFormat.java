@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 /**
  * Constants and the fixed-size header and footer of an SST object; the full layout is in
  * {@code docs/formats.md} ("SST objects").

@@ -28,11 +28,6 @@ public record SstInfo(Ulid id, byte[] firstKey, byte[] lastKey, long entryCount,
         return (to == null || Keys.compare(firstKey, to) < 0) && (from == null || Keys.compare(lastKey, from) >= 0);
     }
 
-    /** True when the inclusive key ranges of the two SSTs intersect. */
-    public boolean overlaps(SstInfo o) {
-        return Keys.compare(firstKey, o.lastKey) <= 0 && Keys.compare(o.firstKey, lastKey) <= 0;
-    }
-
     public boolean mayContainKey(byte[] key) {
         return Keys.compare(firstKey, key) <= 0 && Keys.compare(key, lastKey) <= 0;
     }

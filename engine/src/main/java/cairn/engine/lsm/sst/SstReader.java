@@ -1,5 +1,6 @@
 package cairn.engine.lsm.sst;
 
+import cairn.engine.lsm.codec.CorruptObjectException;
 import cairn.engine.lsm.Keys;
 import cairn.engine.lsm.cache.BlockCache;
 import cairn.engine.lsm.cache.RangeKey;
@@ -54,6 +55,12 @@ public final class SstReader {
     public static SstInfo readInfo(ObjectStore store, Ulid id, RangeReader ranges) {
         String key = SstFormat.objectKey(id.toString());
         long size = store.head(key).orElseThrow(() -> new StoreException("object missing: " + key, false)).size();
+        return readInfo(id, size, ranges);
+    }
+
+    /** {@link #readInfo(ObjectStore, Ulid, RangeReader)} for an object whose size is known (no HEAD). */
+    public static SstInfo readInfo(Ulid id, long size, RangeReader ranges) {
+        String key = SstFormat.objectKey(id.toString());
         if (size < SstFormat.HEADER_BYTES + SstFormat.FOOTER_BYTES) throw new CorruptObjectException(key, "object of " + size + " bytes is too short");
         long headerEpoch = SstFormat.readHeader(ranges.read(key, 0, SstFormat.HEADER_BYTES), key);
         var f = SstFormat.readFooter(ranges.read(key, size - SstFormat.FOOTER_BYTES, SstFormat.FOOTER_BYTES), size, key);
@@ -69,6 +76,11 @@ public final class SstReader {
 
     public SstInfo info() {
         return info;
+    }
+
+    /** Heap held by the pinned index and filter. */
+    public int metadataBytes() {
+        return index.sizeBytes() + filter.sizeBytes() + 256;
     }
 
     /** False only when no version of the key is in this SST (key range and bloom filter). */
@@ -114,6 +126,51 @@ public final class SstReader {
         return StoredBlock.decode(stored, 0, stored.length, maxRawBytes, objectKey);
     }
 
+    /**
+     * Fetches uncached blocks of a scan in growing chunks: the first miss reads one block, each further miss
+     * doubles the chunk up to {@link #READ_AHEAD_BYTES_MAX}, so short scans stay cheap and long ones (compaction)
+     * need one GET per chunk instead of one per block.
+     */
+    private final class ReadAhead {
+        private final boolean fill;
+        private final byte[] to;
+        private byte[] chunk;
+        private long chunkOffset;
+        private int chunkBytesNext;
+
+        ReadAhead(boolean fill, byte[] to) {
+            this.fill = fill;
+            this.to = to;
+        }
+
+        Block block(int i) {
+            var k = new RangeKey(objectKey, index.offset(i), index.length(i));
+            return cache.data(k, key -> decodeFromChunk(i), fill);
+        }
+
+        private Block decodeFromChunk(int i) {
+            long off = index.offset(i);
+            int len = index.length(i);
+            if (chunk == null || off < chunkOffset || off + len > chunkOffset + chunk.length) {
+                chunkBytesNext = (int) Math.min(READ_AHEAD_BYTES_MAX, Math.max(len, 2L * chunkBytesNext));
+                int last = i;
+                long end = off + len;
+                while (last + 1 < index.blockCount() && index.offset(last + 1) + index.length(last + 1) - off <= chunkBytesNext
+                        && (to == null || Keys.compare(index.firstKey(last + 1), to) < 0)) {
+                    last++;
+                    end = index.offset(last) + index.length(last);
+                }
+                chunk = ranges.read(objectKey, off, (int) (end - off));
+                chunkOffset = off;
+            }
+            int at = (int) (off - chunkOffset);
+            return new Block(StoredBlock.decode(chunk, at, len, SstFormat.MAX_BLOCK_BYTES, objectKey), objectKey);
+        }
+    }
+
+    /** Largest single read of a scan. */
+    static final int READ_AHEAD_BYTES_MAX = 2 * 1024 * 1024;
+
     private final class Scan implements EntryIterator {
         private final byte[] from;
         private final byte[] to;
@@ -121,12 +178,14 @@ public final class SstReader {
         private int blockIndex;
         private Block.Cursor cursor;
         private boolean positioned; // cursor already sits on an unread entry (after a seek)
+        private final ReadAhead readAhead;
 
         Scan(byte[] from, byte[] to, boolean fill) {
             this.from = from;
             this.to = to;
             this.fill = fill;
             this.blockIndex = from == null ? 0 : index.firstBlockAtOrAfter(from);
+            this.readAhead = new ReadAhead(fill, to);
         }
 
         @Override
@@ -138,7 +197,7 @@ public final class SstReader {
                         blockIndex = index.blockCount();
                         return null;
                     }
-                    cursor = block(blockIndex, fill).cursor();
+                    cursor = readAhead.block(blockIndex).cursor();
                     if (from != null && Keys.compare(index.firstKey(blockIndex), from) < 0) {
                         positioned = cursor.seek(from);
                         if (!positioned) {

@@ -4,46 +4,59 @@ import cairn.engine.lsm.cache.BlockCache;
 import cairn.engine.lsm.cache.RangeReader;
 import cairn.engine.lsm.entry.Entry;
 import cairn.engine.lsm.iter.EntryIterator;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The open SST readers of one database, sharing one range reader (store, maybe behind a disk cache) and one
- * block cache. A reader stays open (index and filter pinned in memory) until {@link #evict} is called for its
- * SST, normally when compaction removed it from the manifest.
+ * block cache. An open reader holds its index and bloom filter in memory; readers are kept up to
+ * {@code openBytesMax} of such metadata (least recently used closed first, re-opened on demand, usually from
+ * the metadata cache). {@link #evict} drops SSTs that left the manifest.
  */
 public final class SstReaders {
     private final RangeReader ranges;
     private final BlockCache cache;
-    private final ConcurrentHashMap<Ulid, SstReader> open = new ConcurrentHashMap<>();
+    private final Cache<Ulid, SstReader> open;
 
-    public SstReaders(RangeReader ranges, BlockCache cache) {
+    public SstReaders(RangeReader ranges, BlockCache cache, long openBytesMax) {
         this.ranges = ranges;
         this.cache = cache;
+        this.open = Caffeine.newBuilder().maximumWeight(openBytesMax)
+                .weigher((Ulid id, SstReader r) -> r.metadataBytes()).build();
+    }
+
+    public SstReaders(RangeReader ranges, BlockCache cache) {
+        this(ranges, cache, 256L << 20);
     }
 
     public SstReader reader(SstInfo info) {
-        SstReader r = open.get(info.id());
+        SstReader r = open.getIfPresent(info.id());
         if (r != null) return r;
-        r = SstReader.open(info, ranges, cache); // outside the map lock: this is I/O
-        SstReader raced = open.putIfAbsent(info.id(), r);
+        r = SstReader.open(info, ranges, cache); // outside any map lock: this is I/O
+        SstReader raced = open.asMap().putIfAbsent(info.id(), r);
         return raced != null ? raced : r;
+    }
+
+    /** The range reader underneath, for callers that open SSTs from the object alone. */
+    public RangeReader ranges() {
+        return ranges;
     }
 
     /** Forgets the readers and cached blocks of SSTs that are no longer in the manifest. */
     public void evict(Collection<SstInfo> removed) {
         List<String> keys = new ArrayList<>();
         for (SstInfo i : removed) {
-            open.remove(i.id());
+            open.invalidate(i.id());
             keys.add(i.objectKey());
         }
         cache.invalidate(keys);
     }
 
-    public int openCount() {
-        return open.size();
+    public long openCount() {
+        return open.estimatedSize();
     }
 
     /** The newest version of {@code key} with seq {@code <= maxSeq} in the run (may be a DELETE), or null. */

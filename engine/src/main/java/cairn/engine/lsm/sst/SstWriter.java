@@ -3,6 +3,7 @@ package cairn.engine.lsm.sst;
 import cairn.engine.lsm.Keys;
 import cairn.engine.lsm.entry.Entry;
 import cairn.engine.store.ObjectStore;
+import cairn.engine.store.RetryPolicy;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -16,11 +17,18 @@ public final class SstWriter {
     private final ObjectStore store;
     private final SstOptions options;
     private final long writerEpoch;
+    private final RetryPolicy retry;
 
-    public SstWriter(ObjectStore store, SstOptions options, long writerEpoch) {
+    /** {@code retry} (null: none) wraps the upload PUT, which is idempotent: the name is fresh and immutable. */
+    public SstWriter(ObjectStore store, SstOptions options, long writerEpoch, RetryPolicy retry) {
         this.store = store;
         this.options = options;
         this.writerEpoch = writerEpoch;
+        this.retry = retry;
+    }
+
+    public SstWriter(ObjectStore store, SstOptions options, long writerEpoch) {
+        this(store, options, writerEpoch, null);
     }
 
     /** Writes all entries into one SST; there must be at least one. */
@@ -131,7 +139,10 @@ public final class SstWriter {
                     filterLength, entryCount, minSeq, maxSeq, writerEpoch));
             var info = new SstInfo(id, firstKey, last.key(), entryCount, out.size(), indexOffset, indexLength,
                     filterLength == 0 ? 0 : filterOffset, filterLength, minSeq, maxSeq, writerEpoch);
-            store.put(info.objectKey(), out.toByteArray(), Map.of("cairn-epoch", Long.toString(writerEpoch)));
+            byte[] bytes = out.toByteArray();
+            Map<String, String> metadata = Map.of("cairn-epoch", Long.toString(writerEpoch));
+            if (retry == null) store.put(info.objectKey(), bytes, metadata);
+            else retry.call("put " + info.objectKey(), () -> store.put(info.objectKey(), bytes, metadata));
             return info;
         }
     }

@@ -134,6 +134,56 @@ class SstRoundTripTest {
     }
 
     @Test
+    void scansReadAheadButShortScansReadOneBlock() {
+        List<Entry> entries = new ArrayList<>();
+        var r = new Random(3);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] v = new byte[100];
+            r.nextBytes(v);
+            entries.add(new Entry(String.format("k%08d", i).getBytes(), 1, Entry.Kind.PUT, v));
+        }
+        SstInfo info = new SstWriter(store, SstOptions.defaults().withCodec(Codec.NONE).withBlockBytes(4096), 1).write(entries.iterator());
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        cairn.engine.lsm.cache.RangeReader counting = (k, off, len) -> {
+            reads.incrementAndGet();
+            return ranges.read(k, off, len);
+        };
+        var reader = SstReader.open(info, counting, new BlockCache(0, 1 << 20));
+        reads.set(0);
+        assertEquals(20_000, drain(reader.scan(null, null, false)).size());
+        int blocks = (int) (info.sizeBytes() / 4096);
+        assertTrue(blocks > 400, "blocks " + blocks);
+        assertTrue(reads.get() < 12, "full scan of " + blocks + " blocks took " + reads.get() + " reads");
+        reads.set(0);
+        assertEquals(3, drain(reader.scan("k00001000".getBytes(), "k00001003".getBytes())).size());
+        assertEquals(1, reads.get());
+    }
+
+    @Test
+    void openReadersAreEvictable() {
+        var r = new Random(5);
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        cairn.engine.lsm.cache.RangeReader counting = (k, off, len) -> {
+            reads.incrementAndGet();
+            return ranges.read(k, off, len);
+        };
+        var readers = new SstReaders(counting, new BlockCache(1 << 20, 0), 2_000);
+        List<SstInfo> infos = new ArrayList<>();
+        for (int i = 0; i < 20; i++) infos.add(new SstWriter(store, SstOptions.defaults(), 1).write(TestEntries.random(r, 200, 1, 0).iterator()));
+        for (SstInfo i : infos) readers.reader(i);
+        assertTrue(reads.get() >= 40, "index and filter read per SST");
+        SstInfo one = infos.getFirst();
+        Entry e = readers.reader(one).scan(null, null).next();
+        assertTrue(TestEntries.same(e, readers.reader(one).get(e.key(), Long.MAX_VALUE)));
+        int before = reads.get();
+        readers.reader(one).get(e.key(), Long.MAX_VALUE);
+        assertEquals(before, reads.get(), "block cached");
+        readers.evict(List.of(one));
+        readers.reader(one).get(e.key(), Long.MAX_VALUE);
+        assertTrue(reads.get() > before, "evicted SST re-read from the store");
+    }
+
+    @Test
     void rejectsOutOfOrderAndEmptyInput() {
         var w = new SstWriter(store, SstOptions.defaults(), 1).builder();
         w.add(new Entry("b".getBytes(), 5, Entry.Kind.PUT, Entry.EMPTY));

@@ -28,14 +28,16 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final NbdContext context;
     private final ExportSession session;
     private final CommandExecutor executor;
+    private final RequestDecoder decoder;
     private long bytesInFlight;
     private int requestsInFlight;
     private boolean disconnecting;
     private boolean inactive;
 
-    public TransmissionHandler(NbdContext context, ExportSession session) {
+    public TransmissionHandler(NbdContext context, ExportSession session, RequestDecoder decoder) {
         this.context = context;
         this.session = session;
+        this.decoder = decoder;
         this.executor = new CommandExecutor(context.fs(), session);
     }
 
@@ -48,14 +50,14 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if (disconnecting) return; // the client must send nothing after DISC
         if (request.type() == NbdProtocol.CMD_DISC) {
             disconnecting = true;
-            decoder(ctx).pause();
+            decoder.pause();
             closeWhenIdle(ctx);
             return;
         }
         long cost = request.costBytes();
         bytesInFlight += cost;
         requestsInFlight++;
-        if (overBudget()) decoder(ctx).pause();
+        if (overBudget()) decoder.pause();
         try {
             context.blocking().execute(() -> {
                 List<NbdReply> replies = executor.execute(request);
@@ -85,14 +87,12 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private void released(ChannelHandlerContext ctx, long cost) {
         bytesInFlight -= cost;
         requestsInFlight--;
-        if (requestsInFlight == 0 && inactive) {
-            session.export().close();
-            return;
-        }
-        if (disconnecting) {
+        if (inactive) {
+            if (requestsInFlight == 0) session.export().close();
+        } else if (disconnecting) {
             closeWhenIdle(ctx);
-        } else if (!overBudget() && decoder(ctx).paused() && ctx.channel().isActive()) {
-            decoder(ctx).resume();
+        } else if (!overBudget() && decoder.paused()) {
+            decoder.resume();
         }
     }
 
@@ -104,10 +104,6 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private void closeWhenIdle(ChannelHandlerContext ctx) {
         if (requestsInFlight == 0) ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
                 .addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static RequestDecoder decoder(ChannelHandlerContext ctx) {
-        return (RequestDecoder) ctx.pipeline().get(RequestDecoder.NAME);
     }
 
     @Override

@@ -8,8 +8,9 @@ public final class TransmissionPipeline {
     private TransmissionPipeline() {}
 
     public static void install(ChannelPipeline pipeline, String after, NbdContext context, ExportSession session) {
-        pipeline.addAfter(after, RequestDecoder.NAME, new RequestDecoder());
+        RequestDecoder decoder = new RequestDecoder();
+        pipeline.addAfter(after, RequestDecoder.NAME, decoder);
         pipeline.addAfter(RequestDecoder.NAME, ReplyEncoder.NAME, new ReplyEncoder());
-        pipeline.addAfter(ReplyEncoder.NAME, TransmissionHandler.NAME, new TransmissionHandler(context, session));
+        pipeline.addAfter(ReplyEncoder.NAME, TransmissionHandler.NAME, new TransmissionHandler(context, session, decoder));
     }
 }
