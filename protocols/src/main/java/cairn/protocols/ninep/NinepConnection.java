@@ -84,6 +84,7 @@ final class NinepConnection extends SimpleChannelInboundHandler<Tmessage> {
         if (byTag.containsKey(message.tag())) {
             log.warn("9P client {} reused tag {} while in flight; closing", ctx.channel().remoteAddress(),
                     message.tag());
+            closed = true;
             ctx.close();
             return;
         }
@@ -171,6 +172,7 @@ final class NinepConnection extends SimpleChannelInboundHandler<Tmessage> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("9P connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        closed = true; // frames already decoded behind the bad one are not run
         ctx.close();
     }
 
