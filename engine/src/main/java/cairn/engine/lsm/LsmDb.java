@@ -258,8 +258,8 @@ public final class LsmDb implements Db {
             }
             try {
                 flushOne(oldest);
-            } catch (RuntimeException e) {
-                wal.fail(e);
+            } catch (Throwable t) {
+                wal.fail(t instanceof RuntimeException e ? e : new IllegalStateException("memtable flusher died", t));
                 writeLock.lock();
                 try {
                     frozenChanged.signalAll();

@@ -2,7 +2,9 @@ package cairn.engine.lsm;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import cairn.engine.store.FaultInjectingStore;
 import cairn.engine.store.MemoryStore;
+import cairn.engine.store.SimulatedCrash;
 import cairn.engine.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ class LsmModelTest {
         TreeMap<String, String> model = new TreeMap<>();
         int acked;
         long epoch = 1;
-        FaultyStore process;
+        FaultInjectingStore process;
         LsmDb db;
 
         Run(long seed, int steps) {
@@ -74,7 +76,7 @@ class LsmModelTest {
         }
 
         void openWriter() {
-            process = new FaultyStore(bucket, rnd.nextLong()).faults(0.02, 0.02);
+            process = TestStores.faulty(bucket, rnd.nextLong(), 0.02);
             db = LsmDb.openWriter(process, TestOptions.small(), epoch++);
         }
 
@@ -134,18 +136,18 @@ class LsmModelTest {
 
         void crashAndRecover() {
             if (rnd.nextBoolean()) {
-                process.crash();
+                process.crashAt(step -> true);
             } else {
-                process.crashAfter(rnd.nextInt(6));
+                process.crashAtNth(1 + rnd.nextInt(12), step -> true);
                 try {
                     for (int i = 0; i < 4; i++) {
                         write(new WriteBatch().put(key(), value()));
                         if (rnd.nextBoolean()) barrier();
                     }
-                } catch (StoreException | IllegalStateException e) {
+                } catch (SimulatedCrash | StoreException | IllegalStateException e) {
                     // the process died under us; nothing more was acknowledged
                 }
-                process.crash();
+                process.crashAt(step -> true);
             }
             openWriter();
             int k = matchingPrefix(contents(db.scan(new byte[0], null)), "recovered state");

@@ -55,7 +55,7 @@ class WriterFencingTest {
                         long t0 = System.nanoTime();
                         LsmDb db;
                         try {
-                            db = LsmDb.openWriter(new FaultyStore(bucket, epoch).faults(0.05, 0.05), TestOptions.small(), epoch);
+                            db = LsmDb.openWriter(TestStores.faulty(bucket, epoch, 0.05), TestOptions.small(), epoch);
                         } catch (FencedException fenced) {
                             return null;
                         }
@@ -96,16 +96,16 @@ class WriterFencingTest {
     @Test
     void inFlightWalPutThatLandedBeforeTheFenceIsReplayed() throws Exception {
         var bucket = new MemoryStore();
-        var pa = new FaultyStore(bucket, 1);
+        var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
-        pa.gate().holdAfter(k -> k.startsWith(WalNames.PREFIX));
+        pa.holdAfter(k -> k.startsWith(WalNames.PREFIX));
         a.put(b("x"), b("1"));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
-            pa.gate().awaitHeld(1);
+            pa.awaitHeld(1);
             try (var bdb = LsmDb.openWriter(bucket, TestOptions.small(), 2)) {
                 assertEquals("1", s(bdb.get(b("x")).orElseThrow()), "landed write is replayed");
-                pa.gate().release();
+                pa.release();
                 barrier.get(10, TimeUnit.SECONDS); // truthful: the write is durable and replayed
                 a.put(b("y"), b("2"));
                 assertThrows(FencedException.class, a::barrier);
@@ -117,15 +117,15 @@ class WriterFencingTest {
     @Test
     void inFlightWalPutAfterTheFenceIsFenced() throws Exception {
         var bucket = new MemoryStore();
-        var pa = new FaultyStore(bucket, 1);
+        var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
-        pa.gate().holdBefore(k -> k.startsWith(WalNames.PREFIX));
+        pa.holdBefore(k -> k.startsWith(WalNames.PREFIX));
         a.put(b("x"), b("1"));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
-            pa.gate().awaitHeld(1);
+            pa.awaitHeld(1);
             try (var bdb = LsmDb.openWriter(bucket, TestOptions.small(), 2)) {
-                pa.gate().release();
+                pa.release();
                 var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> barrier.get(10, TimeUnit.SECONDS));
                 assertInstanceOf(FencedException.class, e.getCause());
                 assertEquals(2, ((FencedException) e.getCause()).newerEpoch());
@@ -137,21 +137,21 @@ class WriterFencingTest {
     @Test
     void oldWritersPutLandingBetweenFrontierAndFenceMovesTheFence() throws Exception {
         var bucket = new MemoryStore();
-        var pa = new FaultyStore(bucket, 1);
+        var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
         String slot = WalNames.key(2); // fence of epoch 1 is wal 1; its first data object is wal 2
-        pa.gate().holdBefore(slot::equals);
+        pa.holdBefore(slot::equals);
         a.put(b("x"), b("1"));
-        var pb = new FaultyStore(bucket, 2);
-        pb.gate().holdBefore(slot::equals);
+        var pb = new GatedStore(bucket);
+        pb.holdBefore(slot::equals);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
-            pa.gate().awaitHeld(1);
+            pa.awaitHeld(1);
             Future<LsmDb> opening = pool.submit(() -> LsmDb.openWriter(pb, TestOptions.small(), 2));
-            pb.gate().awaitHeld(1); // B found frontier 1 and is about to fence slot 2
-            pa.gate().release();
+            pb.awaitHeld(1); // B found frontier 1 and is about to fence slot 2
+            pa.release();
             barrier.get(10, TimeUnit.SECONDS); // A's object won slot 2: durable, acknowledged
-            pb.gate().release();
+            pb.release();
             try (LsmDb bdb = opening.get(10, TimeUnit.SECONDS)) {
                 assertEquals("1", s(bdb.get(b("x")).orElseThrow()), "B stepped over A's object and replayed it");
                 assertEquals(24, bucket.head(WalNames.key(3)).orElseThrow().size(), "fence moved to slot 3");
@@ -164,7 +164,7 @@ class WriterFencingTest {
     @Test
     void zombiePausedPastGcAcknowledgesNothing() throws Exception {
         var bucket = new MemoryStore();
-        var pa = new FaultyStore(bucket, 1);
+        var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
         a.put(b("acked"), b("1"));
         a.barrier();
@@ -172,10 +172,10 @@ class WriterFencingTest {
         // A pauses right before committing its L0 flush at the next manifest slot
         var manifests = new ManifestStore(bucket, TestOptions.fastRetry());
         String nextManifest = ManifestStore.key(manifests.readLatest().orElseThrow().id() + 1);
-        pa.gate().holdBefore(nextManifest::equals);
+        pa.holdBefore(nextManifest::equals);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> flush = pool.submit(a::flushMemtable);
-            pa.gate().awaitHeld(1);
+            pa.awaitHeld(1);
             a.put(b("zombie"), b("3"));
             var optsB = TestOptions.small().withGc(0, 0);
             try (var bdb = LsmDb.openWriter(bucket, optsB, 2)) {
@@ -188,7 +188,7 @@ class WriterFencingTest {
                 assertTrue(report.manifestsDeleted() > 0 && report.walDeleted() > 0, "GC deleted old slots: " + report);
                 assertTrue(bucket.head(nextManifest).isEmpty(), "the zombie's manifest slot was deleted");
                 assertTrue(bucket.head(WalNames.key(1)).isPresent(), "fences are kept");
-                pa.gate().release();
+                pa.release();
                 var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> flush.get(10, TimeUnit.SECONDS));
                 assertInstanceOf(FencedException.class, e.getCause());
                 assertThrows(FencedException.class, a::barrier);
