@@ -18,8 +18,26 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Takeover races: racing openers, in-flight WAL PUTs of the deposed writer, a zombie paused past GC. */
+/**
+ * Takeover races: racing openers, in-flight WAL PUTs of the deposed writer, a zombie paused past GC. Runs against
+ * {@link MemoryStore} here and against s3proxy in {@link S3ProxyWriterFencingTest}.
+ */
 class WriterFencingTest {
+
+    /** A fresh, empty bucket. */
+    ObjectStore newBucket() {
+        return new MemoryStore();
+    }
+
+    /** Rounds of the racing-writers test. */
+    int racingRounds() {
+        return 5;
+    }
+
+    /** Barriers each racing writer attempts. */
+    int racingBarriers() {
+        return 60;
+    }
 
     static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -41,8 +59,8 @@ class WriterFencingTest {
 
     @Test
     void racingWritersLoseNoAcknowledgedWrite() throws Exception {
-        for (int round = 0; round < 5; round++) {
-            ObjectStore bucket = new MemoryStore();
+        for (int round = 0; round < racingRounds(); round++) {
+            ObjectStore bucket = newBucket();
             List<Ack> acks = new java.util.concurrent.CopyOnWriteArrayList<>();
             List<Opened> opens = new java.util.concurrent.CopyOnWriteArrayList<>();
             CountDownLatch start = new CountDownLatch(1);
@@ -63,7 +81,7 @@ class WriterFencingTest {
                         for (long o = 1; o <= 3; o++) view.put(o, valueOf(db, o));
                         opens.add(new Opened(epoch, t0, view));
                         try {
-                            for (int i = 0; i < 60; i++) {
+                            for (int i = 0; i < racingBarriers(); i++) {
                                 db.put(b("w" + epoch), b(Integer.toString(i)));
                                 db.barrier();
                                 acks.add(new Ack(epoch, i, System.nanoTime()));
@@ -95,7 +113,7 @@ class WriterFencingTest {
 
     @Test
     void inFlightWalPutThatLandedBeforeTheFenceIsReplayed() throws Exception {
-        var bucket = new MemoryStore();
+        var bucket = newBucket();
         var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
         pa.holdAfter(k -> k.startsWith(WalNames.PREFIX));
@@ -116,7 +134,7 @@ class WriterFencingTest {
 
     @Test
     void inFlightWalPutAfterTheFenceIsFenced() throws Exception {
-        var bucket = new MemoryStore();
+        var bucket = newBucket();
         var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
         pa.holdBefore(k -> k.startsWith(WalNames.PREFIX));
@@ -136,7 +154,7 @@ class WriterFencingTest {
 
     @Test
     void oldWritersPutLandingBetweenFrontierAndFenceMovesTheFence() throws Exception {
-        var bucket = new MemoryStore();
+        var bucket = newBucket();
         var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
         String slot = WalNames.key(2); // fence of epoch 1 is wal 1; its first data object is wal 2
@@ -163,7 +181,7 @@ class WriterFencingTest {
 
     @Test
     void zombiePausedPastGcAcknowledgesNothing() throws Exception {
-        var bucket = new MemoryStore();
+        var bucket = newBucket();
         var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
         a.put(b("acked"), b("1"));
