@@ -384,6 +384,7 @@ public final class LsmDb implements Db {
                 tailer.applyManifest(latest.get());
                 publishTailer();
             }
+            if (tailer.manifest() == null) return; // nothing written yet: the WAL starts after the first manifest
             tailer.applyWal(Long.MAX_VALUE, false, this::publishTailer);
             caughtUpAtMs = System.currentTimeMillis();
             renewLease();
