@@ -51,6 +51,8 @@ public final class LsmDb implements Db {
     private final Condition frozenChanged = writeLock.newCondition();
     private final WalWriter wal;
     private long nextSeq;
+    /** The WAL id the active memtable's data starts after (its predecessor's coverage). */
+    private long memtableStartWalId;
     private boolean stopping;
     private Thread memtableFlusher;
     private Thread gcThread;
@@ -85,6 +87,7 @@ public final class LsmDb implements Db {
         this.state = new DbState(tailer.memtable(), List.of(), m == null ? List.of() : m.manifest().l0(), m == null ? List.of() : m.manifest().runs());
         this.visibleSeq = tailer.maxSeq();
         this.nextSeq = tailer.maxSeq() + 1;
+        this.memtableStartWalId = m == null ? 0 : m.manifest().replayAfterWalId();
         this.gc = role == Role.WRITER ? new GarbageCollector(shared.store(), shared.manifests(), shared.options(), epoch, shared.sstsInFlight()) : null;
     }
 
@@ -207,7 +210,10 @@ public final class LsmDb implements Db {
             Memtable active = state.active();
             for (Entry e : entries) active.add(e);
             visibleSeq = seq;
-            if (active.sizeBytes() >= shared.options().memtableBytesMax()) switchMemtable();
+            if (active.sizeBytes() >= shared.options().memtableBytesMax()
+                    || wal.durableId() - memtableStartWalId >= shared.options().walObjectsPerMemtableMax()) {
+                switchMemtable();
+            }
         } finally {
             writeLock.unlock();
         }
@@ -242,6 +248,7 @@ public final class LsmDb implements Db {
         }
         long covered = wal.sealForMemtableSwitch();
         state = state.withNewActive(new Memtable(), covered);
+        memtableStartWalId = covered;
         frozenChanged.signalAll();
     }
 

@@ -71,6 +71,24 @@ class LsmDbBasicTest {
     }
 
     @Test
+    void quietVolumesFlushAfterManyWalObjectsToBoundReplay() throws Exception {
+        var bucket = new MemoryStore();
+        var opts = TestOptions.small().withMemtableBytesMax(1 << 30).withWalObjectsPerMemtableMax(5);
+        try (var db = LsmDb.openWriter(bucket, opts, 1)) {
+            for (int i = 0; i < 12; i++) {
+                db.put(b("k" + i), b("v"));
+                db.barrier();
+            }
+        }
+        var manifest = new cairn.engine.lsm.manifest.ManifestStore(bucket, TestOptions.fastRetry()).readLatest().orElseThrow().manifest();
+        assertTrue(manifest.l0().size() >= 1, "flushed by WAL object count");
+        assertTrue(manifest.replayAfterWalId() >= 6, "replay point advanced: " + manifest.replayAfterWalId());
+        try (var db = LsmDb.openWriter(bucket, opts, 2)) {
+            for (int i = 0; i < 12; i++) assertEquals("v", s(db.get(b("k" + i)).orElseThrow()));
+        }
+    }
+
+    @Test
     void snapshotIsStable() {
         var store = new MemoryStore();
         try (var db = LsmDb.openWriter(store, TestOptions.small(), 1)) {
