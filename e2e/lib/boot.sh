@@ -10,11 +10,11 @@ out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 timeout "$timeout_s" qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max -m 2048 -smp 2 \
   -nographic -no-reboot -monitor none \
   -kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" \
-  -append "root=/dev/vda rw console=ttyS2 net.ifnames=0 init=/usr/local/sbin/cairn-guest-init panic=-1 quiet" \
+  -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 init=/usr/local/sbin/cairn-guest-init panic=-1 quiet" \
   -drive "file=$cache/root.img,if=virtio,format=raw,snapshot=on" \
   -netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
   -fw_cfg "name=opt/cairn/script,file=$script" \
-  -serial "file:$out/output" -serial "file:$out/status" -serial "file:$out/console" > /dev/null 2>&1 || true
+  -serial "file:$out/console" -serial "file:$out/output" -serial "file:$out/status" > /dev/null 2>&1 || true
 cat "$out/output"
 status="$(tr -dc '0-9' < "$out/status")"
 if [ -z "$status" ]; then

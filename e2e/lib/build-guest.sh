@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${CAIRN_E2E_CACHE:-$here/cache}"
 with_zfs=0; [ "${1:-}" = "--zfs" ] && with_zfs=1
 stamp="$cache/guest.ok"; [ $with_zfs -eq 1 ] && stamp="$cache/guest-zfs.ok"
-[ -f "$stamp" ] && { echo "build-guest: cached in $cache"; exit 0; }
+[ -f "$stamp" ] && [ "$stamp" -nt "$here/lib/guest-init.sh" ] && { echo "build-guest: cached in $cache"; exit 0; }
 [ "$(id -u)" -eq 0 ] || { echo "build-guest: needs root (debootstrap + chroot)" >&2; exit 1; }
 
 need=(debootstrap qemu-system-x86 e2fsprogs)
@@ -52,6 +52,7 @@ kver="$(ls "$root/lib/modules" | head -n1)"
 in_chroot update-initramfs -u -k "$kver" > "$cache/initramfs.log" 2>&1 || { tail -n 20 "$cache/initramfs.log" >&2; exit 1; }
 cp "$root/boot/vmlinuz-$kver" "$cache/vmlinuz"
 cp "$root/boot/initrd.img-$kver" "$cache/initrd.img"
+umount "$root/proc" 2>/dev/null || true  # debootstrap may leave it mounted
 size_mb=$(( $(du -sm "$root" | cut -f1) + 1024 ))
 rm -f "$cache/root.img"
 mke2fs -q -t ext4 -d "$root" -L cairnroot "$cache/root.img" "${size_mb}M"

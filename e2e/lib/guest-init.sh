@@ -1,6 +1,6 @@
 #!/bin/sh
 # PID 1 of the test guest: mounts the basics, brings up the user-mode network, runs the script passed in
-# with -fw_cfg name=opt/cairn/script, writes its output to ttyS0 and its exit status to ttyS1, powers off.
+# with -fw_cfg name=opt/cairn/script, writes its output to ttyS1 and its exit status to ttyS2 (ttyS0 is the console), powers off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /run /tmp; mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /tmp
@@ -11,11 +11,11 @@ script=/sys/firmware/qemu_fw_cfg/by_name/opt/cairn/script/raw
 status=99
 if [ -r "$script" ]; then
   cp "$script" /tmp/script.sh; chmod +x /tmp/script.sh
-  /bin/sh /tmp/script.sh > /dev/ttyS0 2>&1; status=$?
+  /bin/sh /tmp/script.sh > /dev/ttyS1 2>&1; status=$?
 else
-  echo "guest-init: no script passed (-fw_cfg name=opt/cairn/script,file=...)" > /dev/ttyS0
+  echo "guest-init: no script passed (-fw_cfg name=opt/cairn/script,file=...)" > /dev/ttyS1
 fi
-echo "$status" > /dev/ttyS1
+echo "$status" > /dev/ttyS2
 sync
 echo o > /proc/sysrq-trigger
 poweroff -f

@@ -1,11 +1,11 @@
 package cairn.engine.store;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -32,7 +32,17 @@ public final class FaultInjectingStore implements ObjectStore {
 
     private final ObjectStore inner;
     private final Random random;
-    private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
+    /** A rule and how often it fired; guarded by {@code this}. */
+    private static final class Active {
+        final FaultRule rule;
+        int fired;
+
+        Active(FaultRule rule) {
+            this.rule = rule;
+        }
+    }
+
+    private final List<Active> rules = new ArrayList<>();
     private final Object pauseLock = new Object();
     private boolean paused;
     private int callsBlocked;
@@ -46,17 +56,22 @@ public final class FaultInjectingStore implements ObjectStore {
     }
 
     /** Adds a rule; rules are checked in order and every matching rule applies. */
-    public FaultRule add(FaultRule rule) {
-        rules.add(rule);
+    public synchronized FaultRule add(FaultRule rule) {
+        rules.add(new Active(rule));
         return rule;
     }
 
-    public void remove(FaultRule rule) {
-        rules.remove(rule);
+    public synchronized void remove(FaultRule rule) {
+        rules.removeIf(a -> a.rule.equals(rule));
     }
 
-    public void clearFaults() {
+    public synchronized void clearFaults() {
         rules.clear();
+    }
+
+    /** How often rules equal to {@code rule} fired so far. */
+    public synchronized int fired(FaultRule rule) {
+        return rules.stream().filter(a -> a.rule.equals(rule)).mapToInt(a -> a.fired).sum();
     }
 
     /** From now on, calls block (before reaching the store) until {@link #resume()}. */
@@ -165,8 +180,10 @@ public final class FaultInjectingStore implements ObjectStore {
         boolean replyLost = false;
         synchronized (this) {
             n = ++calls;
-            for (FaultRule r : rules) {
-                if (!r.selects(op, key) || random.nextDouble() >= r.probability()) continue;
+            for (Active a : rules) {
+                FaultRule r = a.rule;
+                if (a.fired >= r.timesMax() || !r.selects(op, key) || random.nextDouble() >= r.probability()) continue;
+                a.fired++;
                 switch (r.fault()) {
                     case Fault.Latency l -> delay = delay.plus(between(l.min(), l.max()));
                     case Fault.ReplyLost rl -> replyLost = true;

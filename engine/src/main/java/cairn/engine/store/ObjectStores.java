@@ -52,16 +52,12 @@ public final class ObjectStores {
     }
 
     /** A shared in-memory store must outlive the close of one of its users. */
-    private record UnclosableStore(MemoryStore store) implements ObjectStore {
-        public java.util.Optional<StoredObject> get(String key) { return store.get(key); }
-        public java.util.Optional<StoredObject> getRange(String key, long offset, int length) { return store.getRange(key, offset, length); }
-        public java.util.Optional<ObjectInfo> head(String key) { return store.head(key); }
-        public ObjectInfo put(String key, byte[] data, Map<String, String> md) { return store.put(key, data, md); }
-        public ConditionalPut putIfAbsent(String key, byte[] data, Map<String, String> md) { return store.putIfAbsent(key, data, md); }
-        public ConditionalPut putIfMatch(String key, byte[] data, Map<String, String> md, String etag) { return store.putIfMatch(key, data, md, etag); }
-        public ListPage list(String prefix, String startAfter, int maxKeys) { return store.list(prefix, startAfter, maxKeys); }
-        public void delete(String key) { store.delete(key); }
-        public String describe() { return store.describe(); }
+    private static final class UnclosableStore extends ForwardingStore {
+        UnclosableStore(MemoryStore store) {
+            super(store);
+        }
+
+        @Override
         public void close() {}
     }
 }

@@ -1,0 +1,6 @@
+package cairn.engine.lsm.cache;
+
+/** A cached value that knows its approximate heap footprint. */
+public interface Sized {
+    int sizeBytes();
+}

@@ -1,0 +1,97 @@
+package cairn.engine.lsm.compaction;
+
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs compactions in the background, one job at a time, on one virtual thread. {@link #trigger()} (after an L0
+ * flush or a commit) is cheap and coalesces: at most one pass is queued behind the running one. A pass plans
+ * and runs jobs until the planner has nothing to do, the host refuses a commit, or a job fails (then the host
+ * is told and the next trigger tries again).
+ */
+public final class CompactionScheduler implements AutoCloseable {
+
+    /** The database side: current shape, retention point, commit. */
+    public interface Host {
+        LsmShape shape();
+
+        /** The oldest sequence number a live snapshot or reader may still read at. */
+        long minRetainedSeq();
+
+        /** Buffers pointer drops of this job until its commit. */
+        PointerDropListener pointerListener(CompactionJob job);
+
+        /** Commits the result to the manifest; false if it could not (e.g. fenced or closing). */
+        boolean commit(CompactionResult result);
+
+        void failed(CompactionJob job, Throwable error);
+    }
+
+    private final CompactionPlanner planner;
+    private final CompactionExecutor executor;
+    private final Host host;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("compaction").factory());
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile boolean closed;
+    private final AtomicLong jobsCommitted = new AtomicLong();
+    private final AtomicLong jobsFailed = new AtomicLong();
+
+    public CompactionScheduler(CompactionPlanner planner, CompactionExecutor executor, Host host) {
+        this.planner = planner;
+        this.executor = executor;
+        this.host = host;
+    }
+
+    public void trigger() {
+        if (closed || !queued.compareAndSet(false, true)) return;
+        thread.execute(this::pass);
+    }
+
+    private void pass() {
+        queued.set(false);
+        while (!closed) {
+            Optional<CompactionJob> job = planner.plan(host.shape());
+            if (job.isEmpty()) return;
+            try {
+                CompactionResult result = executor.execute(job.get(), host.minRetainedSeq(), host.pointerListener(job.get()));
+                if (!host.commit(result)) return;
+                jobsCommitted.incrementAndGet();
+            } catch (RuntimeException e) {
+                jobsFailed.incrementAndGet();
+                host.failed(job.get(), e);
+                return;
+            }
+        }
+    }
+
+    public long jobsCommitted() {
+        return jobsCommitted.get();
+    }
+
+    public long jobsFailed() {
+        return jobsFailed.get();
+    }
+
+    /** Waits up to {@code timeoutMs} until every pass queued before this call has finished. */
+    public boolean awaitIdle(long timeoutMs) throws InterruptedException {
+        var done = new java.util.concurrent.CountDownLatch(1);
+        thread.execute(done::countDown);
+        return done.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) thread.shutdownNow();
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+(ns cairn.jepsen.cli
+  "jepsen/run.sh entry point: `test` runs a workload against a local cluster, `check` re-checks a saved
+  history.edn. Exits non-zero unless the result is valid."
+  (:require [cairn.jepsen.core :as core]
+            [cairn.jepsen.db :as db]
+            [cairn.jepsen.gen :as gen]
+            [cairn.jepsen.history :as h]
+            [cairn.jepsen.nemesis :as nemesis]
+            [cairn.jepsen.checker.append :as append]
+            [cairn.jepsen.checker.set-full :as set-full]
+            [cairn.jepsen.checker.wgl :as wgl]
+            [cairn.jepsen.checker.fsmodel :as fsmodel]
+            [cairn.jepsen.checker.block :as block]
+            [cairn.jepsen.checker.honesty :as honesty]
+            [cairn.jepsen.workload.append :as w-append]
+            [cairn.jepsen.workload.set :as w-set]
+            [cairn.jepsen.workload.register :as w-register]
+            [cairn.jepsen.workload.crashfs :as w-crashfs]
+            [clojure.java.io :as io]
+            [clojure.pprint :as pprint]
+            [clojure.string :as str]
+            [clojure.tools.cli :as cli]))
+
+(def workloads {"append" w-append/workload "set" w-set/workload "register" w-register/workload
+                "crashfs" w-crashfs/workload})
+
+(def checkers {"append" append/check "set" set-full/check "register" wgl/check-independent
+               "crashfs" fsmodel/check "block" block/check "honesty" honesty/check})
+
+(def options
+  [[nil "--workload W" "append | set | register | crashfs" :default "append" :validate [workloads "unknown workload"]]
+   [nil "--nemesis LIST" "comma-separated: kill, pause (none: no faults)" :default "kill"
+    :parse-fn #(set (map keyword (remove str/blank? (str/split % #","))))]
+   [nil "--nodes N" "cluster size (crashfs always uses 1)" :default 3 :parse-fn #(Integer/parseInt %)]
+   [nil "--concurrency N" "client workers" :default 3 :parse-fn #(Integer/parseInt %)]
+   [nil "--time-limit S" "seconds of faults and load" :default 60 :parse-fn #(Integer/parseInt %)]
+   [nil "--interval S" "seconds between fault and heal" :default 10 :parse-fn #(Integer/parseInt %)]
+   [nil "--rate R" "ops per second across all workers" :default 20 :parse-fn #(Double/parseDouble %)]
+   [nil "--jar PATH" "the cairn server jar" :default "server/target/cairn.jar"]
+   [nil "--store DIR" "where runs are written" :default "store"]])
+
+(defn- run-test [opts]
+  (let [w (:workload opts)
+        crash? (= "crashfs" w)
+        nodes (mapv #(str "n" (inc %)) (range (if crash? 1 (:nodes opts))))
+        name (str w "-" (str/join "-" (map name (sort (:nemesis opts)))))
+        run-dir (io/file (:store opts) "clusters" (str name "-" (System/currentTimeMillis)))
+        cluster (db/cluster {:nodes nodes :dir run-dir :jar (.getAbsolutePath (io/file (:jar opts)))})
+        concurrency (if crash? 1 (:concurrency opts))
+        wl ((workloads w) {:cluster cluster :concurrency concurrency})
+        faults (if crash? #{} (:nemesis opts))
+        test (merge wl
+                    {:name name :nodes nodes :concurrency concurrency :store-dir (:store opts)
+                     :nemesis (nemesis/nemesis cluster)
+                     :generator (gen/time-limit (:time-limit opts)
+                                                (gen/stagger (/ concurrency (:rate opts)) (:generator wl)))
+                     :nemesis-generator (gen/time-limit (:time-limit opts) (nemesis/generator faults (:interval opts)))
+                     :quiescence-s 3
+                     :setup! (fn [_] (db/setup! cluster) (db/await-leader cluster 120000))
+                     :teardown! (fn [_] (db/teardown! cluster))})
+        result (core/run! test)]
+    (pprint/pprint (:results result))
+    (println "store:" (.getPath (:dir result)))
+    (true? (get-in result [:results :valid?]))))
+
+(defn- check-file [workload file]
+  (let [r ((checkers workload) (h/read-history file))]
+    (pprint/pprint r)
+    (true? (:valid? r))))
+
+(defn -main [& args]
+  (let [[cmd & more] args
+        {:keys [options arguments errors summary]} (cli/parse-opts more options)]
+    (when errors (binding [*out* *err*] (println (str/join "\n" errors))) (System/exit 2))
+    (let [ok? (case cmd
+                "test" (run-test options)
+                "check" (check-file (:workload options) (first arguments))
+                (do (println "usage: run.sh test|check [options] [history.edn]\n" summary) false))]
+      (shutdown-agents)
+      (System/exit (if ok? 0 1)))))

@@ -1,0 +1,236 @@
+package cairn.server.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
+
+/**
+ * Reads a TOML config file into a {@link CairnConfig}. Relative paths (cache dir, key file, sockets,
+ * {@code file://} URLs) are resolved against the directory of the config file. See docs/configuration.md.
+ */
+public final class ConfigLoader {
+    private static final long GIB = 1L << 30;
+    private static final int CONFIG_BYTES_MAX = 1 << 20;
+
+    private final Map<String, String> env;
+    private final boolean keepMissingVariables;
+
+    public ConfigLoader(Map<String, String> env) {
+        this(env, false);
+    }
+
+    private ConfigLoader(Map<String, String> env, boolean keepMissingVariables) {
+        this.env = Map.copyOf(env);
+        this.keepMissingVariables = keepMissingVariables;
+    }
+
+    public static CairnConfig load(Path file) {
+        return new ConfigLoader(System.getenv()).read(file);
+    }
+
+    /**
+     * For commands that only need to find a running node (its admin socket): an unset {@code ${VAR}} stays as
+     * written instead of failing, so {@code cairn status} works without the node's secrets in the environment.
+     */
+    public static CairnConfig loadForLocating(Path file) {
+        return new ConfigLoader(System.getenv(), true).read(file);
+    }
+
+    public CairnConfig read(Path file) {
+        String text;
+        try {
+            if (Files.size(file) > CONFIG_BYTES_MAX) throw new ConfigException(file + ": larger than 1 MiB, not a config file");
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file (write one with `cairn init " + file + "`)");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        return parse(text, file.toString(), dir);
+    }
+
+    /** Parses config text; {@code baseDir} resolves relative paths. */
+    public CairnConfig parse(String text, String source, Path baseDir) {
+        TomlParseResult toml = Toml.parse(text);
+        if (toml.hasErrors()) {
+            var e = toml.errors().get(0);
+            throw new ConfigException(source + ":" + e.position().line() + ": TOML syntax error: " + e.getMessage());
+        }
+        var root = new Section(source, toml, "", new EnvSubstitution(env, keepMissingVariables));
+        var paths = new PathResolver(baseDir);
+
+        Section storageSection = root.table("storage").orElseThrow(() -> root.missing("storage"));
+        StorageConfig storage = storage(storageSection, paths);
+        Section cacheSection = root.table("cache").orElseThrow(() -> root.missing("cache"));
+        CacheConfig cache = cache(cacheSection, paths);
+        ServersConfig servers = root.table("servers").map(s -> servers(s, paths))
+                .orElse(new ServersConfig(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+        AwsConfig aws = root.table("aws").map(ConfigLoader::aws).orElse(AwsConfig.DEFAULT);
+        Optional<HaConfig> ha = root.table("ha").map(ConfigLoader::ha);
+        EngineConfig engine = root.table("engine").map(ConfigLoader::engine).orElse(EngineConfig.DEFAULT);
+        FilesystemConfig filesystem = root.table("filesystem").map(ConfigLoader::filesystem).orElse(FilesystemConfig.DEFAULT);
+        root.finish();
+        return new CairnConfig(source, storage, cache, servers, aws, ha, engine, filesystem);
+    }
+
+    private static StorageConfig storage(Section s, PathResolver paths) {
+        String url = s.requiredString("url");
+        url = checkUrl(s, url, paths);
+        Optional<String> password = s.optString("password");
+        Optional<String> keyFile = s.optString("key_file");
+        KeySource key;
+        if (password.isPresent() && keyFile.isPresent()) throw s.error("key_file", "set either password or key_file, not both");
+        if (password.isPresent()) {
+            if (password.get().isEmpty()) throw s.error("password", "must not be empty");
+            key = new KeySource.Password(password.get());
+        } else if (keyFile.isPresent()) {
+            key = new KeySource.KeyFile(paths.resolve(keyFile.get()), false);
+        } else {
+            throw new ConfigException(s.missing("password").getMessage() + " (set password or key_file)");
+        }
+        Compression compression;
+        String compressionText = s.string("compression", "lz4");
+        try {
+            compression = Compression.parse(compressionText);
+        } catch (IllegalArgumentException e) {
+            throw s.error("compression", e.getMessage());
+        }
+        s.finish();
+        return new StorageConfig(url, key, compression);
+    }
+
+    private static String checkUrl(Section s, String url, PathResolver paths) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("memory://")) return url;
+        if (lower.startsWith("s3://")) {
+            String rest = url.substring("s3://".length());
+            String bucket = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+            if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw s.error("url", "'" + bucket + "' is not a valid S3 bucket name (s3://bucket/prefix)");
+            }
+            return url;
+        }
+        if (lower.startsWith("file://")) {
+            String path = url.substring("file://".length());
+            if (path.isEmpty()) throw s.error("url", "file:// needs a directory, e.g. file:///var/lib/cairn");
+            return "file://" + paths.resolve(path);
+        }
+        throw s.error("url", "'" + url + "' must start with file://, s3:// or memory://");
+    }
+
+    private static CacheConfig cache(Section s, PathResolver paths) {
+        Path dir = paths.resolve(s.requiredString("dir"));
+        long disk = (long) (s.number("disk_size_gb", 10, 0, 1 << 20) * GIB);
+        long memory = (long) (s.number("memory_size_gb", 1, 0, 1 << 12) * GIB);
+        s.finish();
+        return new CacheConfig(dir, disk, memory);
+    }
+
+    private static ServersConfig servers(Section s, PathResolver paths) {
+        var nfs = s.table("nfs").map(t -> listener(t, paths, false));
+        var ninep = s.table("ninep").map(t -> listener(t, paths, true));
+        var nbd = s.table("nbd").map(t -> listener(t, paths, true));
+        var http = s.table("http").map(t -> listener(t, paths, false));
+        s.finish();
+        return new ServersConfig(nfs, ninep, nbd, http);
+    }
+
+    private static ListenerConfig listener(Section s, PathResolver paths, boolean unixSocketAllowed) {
+        var addresses = new ArrayList<HostPort>();
+        for (String text : s.strings("addresses")) {
+            try {
+                addresses.add(HostPort.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw s.error("addresses", e.getMessage());
+            }
+        }
+        Optional<Path> socket = Optional.empty();
+        if (unixSocketAllowed) socket = s.optString("unix_socket").map(paths::resolve);
+        if (addresses.isEmpty() && socket.isEmpty()) {
+            throw s.error("addresses", "no address to listen on (leave the whole [" + s.path() + "] section out to disable it)");
+        }
+        s.finish();
+        return new ListenerConfig(addresses, socket);
+    }
+
+    private static AwsConfig aws(Section s) {
+        Optional<String> endpoint = s.optString("endpoint");
+        // A custom endpoint (MinIO, Ceph, s3proxy) almost always wants path-style addressing.
+        var config = new AwsConfig(endpoint, s.optString("region"), s.optString("access_key_id"),
+                s.optString("secret_access_key"), s.bool("path_style", endpoint.isPresent()));
+        if (config.accessKeyId().isPresent() != config.secretAccessKey().isPresent()) {
+            throw s.error(config.accessKeyId().isPresent() ? "access_key_id" : "secret_access_key",
+                    "access_key_id and secret_access_key go together");
+        }
+        config.endpoint().ifPresent(e -> {
+            if (!e.startsWith("http://") && !e.startsWith("https://")) throw s.error("endpoint", "must be an http:// or https:// URL");
+        });
+        s.finish();
+        return config;
+    }
+
+    private static HaConfig ha(Section s) {
+        String nodeId = s.requiredString("node_id");
+        if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) throw s.error("node_id", "must be 1-64 of A-Z a-z 0-9 . _ -");
+        HaConfig.Mode mode = switch (s.string("mode", "raft")) {
+            case "raft" -> HaConfig.Mode.RAFT;
+            case "lease" -> HaConfig.Mode.LEASE;
+            default -> throw s.error("mode", "must be \"raft\" or \"lease\"");
+        };
+        Optional<HostPort> raftAddress = s.optString("raft_address").map(a -> hostPort(s, "raft_address", a));
+        List<HostPort> peers = s.strings("peers").stream().map(a -> hostPort(s, "peers", a)).toList();
+        if (mode == HaConfig.Mode.RAFT) {
+            if (raftAddress.isEmpty()) throw s.missing("raft_address");
+            if (peers.isEmpty()) throw s.error("peers", "raft mode needs the raft addresses of every member");
+            if (!peers.contains(raftAddress.get())) throw s.error("peers", "must include this node's raft_address " + raftAddress.get());
+        }
+        long electionTimeoutMs = s.integer("election_timeout_ms", 1000, 100, 60_000);
+        long leaseMs = s.integer("lease_ms", 10_000, 1000, 600_000);
+        long pollIntervalMs = s.integer("poll_interval_ms", 200, 10, 60_000);
+        var config = new HaConfig(nodeId, mode, raftAddress, peers, electionTimeoutMs, leaseMs, pollIntervalMs,
+                s.optString("on_promote"), s.optString("on_demote"));
+        s.finish();
+        return config;
+    }
+
+    private static HostPort hostPort(Section s, String key, String text) {
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw s.error(key, e.getMessage());
+        }
+    }
+
+    private static EngineConfig engine(Section s) {
+        var config = new EngineConfig(s.integer("flush_interval_ms", EngineConfig.DEFAULT.flushIntervalMs(), 1, 60_000),
+                s.integer("memtable_mb", EngineConfig.DEFAULT.memtableBytes() >> 20, 1, 65_536) << 20,
+                s.bool("sync", false));
+        s.finish();
+        return config;
+    }
+
+    private static FilesystemConfig filesystem(Section s) {
+        long maxSizeGb = s.integer("max_size_gb", FilesystemConfig.DEFAULT.maxSizeBytes() / GIB, 1, 1L << 24);
+        long extentKb = s.integer("extent_kb", FilesystemConfig.DEFAULT.extentBytes() >> 10, 4, 1024);
+        if (Long.bitCount(extentKb) != 1) throw s.error("extent_kb", extentKb + " is not a power of two (4, 8, ..., 1024)");
+        s.finish();
+        return new FilesystemConfig(maxSizeGb * GIB, (int) extentKb << 10);
+    }
+
+    /** Resolves relative paths against the config file's directory. */
+    private record PathResolver(Path baseDir) {
+        Path resolve(String path) {
+            return baseDir.resolve(path).normalize();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package cairn.server.node;
+
+import cairn.server.Version;
+import cairn.server.admin.AdminRouter;
+import cairn.server.admin.AdminServer;
+import cairn.server.config.CairnConfig;
+import cairn.server.config.ListenerConfig;
+import cairn.server.http.HttpEndpoint;
+import cairn.server.metrics.Metrics;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Cairn node: opens everything in order and closes it in reverse. Start order: metrics, admin
+ * socket (refuses a second node on the same directory before anything else is touched), HTTP (live at once,
+ * ready only later), volume, protocol servers; then the node is ready.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final CairnConfig config;
+    private final boolean readOnly;
+    private final NodeStatus status = new NodeStatus();
+    private final Metrics metrics = new Metrics(status);
+    private final AdminRouter admin = new AdminRouter();
+    private final Deque<Stage> stages = new ArrayDeque<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private HttpEndpoint http;
+    private VolumeStage volume;
+    private boolean closed;
+
+    /** Something opened at start, closed at stop. */
+    private record Stage(String name, AutoCloseable resource) {}
+
+    private Node(CairnConfig config, boolean readOnly) {
+        this.config = config;
+        this.readOnly = readOnly;
+    }
+
+    /** The admin socket of a node with this config. */
+    public static Path adminSocket(CairnConfig config) {
+        return config.cache().dir().resolve("admin").resolve("admin.sock");
+    }
+
+    /** Starts a node; on failure everything opened so far is closed again and the exception propagates. */
+    public static Node start(CairnConfig config, boolean readOnly) throws IOException {
+        var node = new Node(config, readOnly);
+        try {
+            node.startStages();
+        } catch (IOException | RuntimeException e) {
+            node.status.phase(NodeStatus.Phase.FAILED, e.getMessage());
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void startStages() throws IOException {
+        log.info("cairn {} starting from {}{}", Version.get(), config.source(), readOnly ? " (read-only)" : "");
+        stages.push(new Stage("metrics", metrics));
+        admin.register("status", args -> statusMap());
+        var adminServer = AdminServer.start(adminSocket(config), admin);
+        stages.push(new Stage("admin socket", adminServer));
+        log.info("admin socket at {}", adminServer.socket());
+        startHttp();
+        String password = Passwords.resolve(config.storage().key());
+        volume = VolumeStage.open(config, readOnly, password, metrics, status);
+        stages.push(new Stage("volume", volume));
+        CheckpointAdmin.register(admin, volume.db());
+        var servers = volume.startServers(config.servers(), readOnly, status);
+        stages.push(new Stage("protocol servers", servers));
+        NbdAdmin.register(admin, volume.fileSystem(), servers::nbdExports);
+        status.phase(NodeStatus.Phase.SERVING, "");
+        log.info("cairn ready: {}", status.listeners());
+    }
+
+    private void startHttp() throws IOException {
+        if (config.servers().http().isEmpty()) return;
+        ListenerConfig listener = config.servers().http().get();
+        http = HttpEndpoint.start(listener.addresses(), metrics, status, () -> cairn.server.admin.Json.write(statusMap()));
+        stages.push(new Stage("http", http));
+        for (InetSocketAddress address : http.boundAddresses()) {
+            String where = address.getHostString() + ":" + address.getPort();
+            status.addListener("http", where);
+            log.info("HTTP (metrics, health) listening on {}", where);
+        }
+    }
+
+    public NodeStatus status() {
+        return status;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The HTTP addresses actually bound (port 0 resolved); empty when HTTP is disabled. */
+    public List<InetSocketAddress> httpAddresses() {
+        return http == null ? List.of() : http.boundAddresses();
+    }
+
+    /** The open filesystem (tests, embedding); empty before the volume is open. */
+    public java.util.Optional<cairn.engine.fs.FileSystem> fileSystem() {
+        return java.util.Optional.ofNullable(volume).map(VolumeStage::fileSystem);
+    }
+
+    /** What {@code cairn status} shows. */
+    public Map<String, Object> statusMap() {
+        var map = new LinkedHashMap<String, Object>();
+        map.put("version", Version.get());
+        map.put("phase", status.phase().name());
+        map.put("detail", status.detail());
+        map.put("ready", status.ready());
+        map.put("leader", status.leader());
+        map.put("read_only", readOnly);
+        map.put("epoch", status.epoch());
+        map.put("volume", status.volume());
+        map.put("config", config.source());
+        map.put("started_at", status.startedAt().toString());
+        map.put("uptime_seconds", Duration.between(status.startedAt(), Instant.now()).toSeconds());
+        map.put("listeners", status.listeners().stream()
+                .map(l -> Map.<String, Object>of("service", l.service(), "address", l.address())).toList());
+        return map;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Graceful stop: not ready at once, then every stage closed in reverse start order. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (status.phase() != NodeStatus.Phase.FAILED) status.phase(NodeStatus.Phase.STOPPING, "");
+        log.info("cairn stopping");
+        while (!stages.isEmpty()) {
+            Stage stage = stages.pop();
+            try {
+                stage.resource().close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", stage.name(), e);
+            }
+        }
+        if (status.phase() != NodeStatus.Phase.FAILED) status.phase(NodeStatus.Phase.STOPPED, "");
+        log.info("cairn stopped");
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,207 @@
+package cairn.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private static final Path BASE = Path.of("/etc/cairn");
+    private static final Map<String, String> ENV = Map.of("CAIRN_PASSWORD", "s3cret", "BUCKET", "vol-bucket");
+
+    private static CairnConfig parse(String toml) {
+        return new ConfigLoader(ENV).parse(toml, "test.toml", BASE);
+    }
+
+    private static String error(String toml) {
+        return assertThrows(ConfigException.class, () -> parse(toml)).getMessage();
+    }
+
+    private static final String MINIMAL = """
+            [storage]
+            url = "file:///var/lib/cairn"
+            password = "${CAIRN_PASSWORD}"
+            [cache]
+            dir = "/var/cache/cairn"
+            """;
+
+    @Test
+    void fullConfigParsesIntoRecords() {
+        var c = parse("""
+                [storage]
+                url = "s3://${BUCKET}/prefix"
+                password = "${CAIRN_PASSWORD}"
+                compression = "zstd-7"
+                [cache]
+                dir = "cache"
+                disk_size_gb = 2.5
+                memory_size_gb = 1
+                [servers.nfs]
+                addresses = ["127.0.0.1:2049", "[::1]:2049"]
+                [servers.ninep]
+                addresses = ["127.0.0.1:5564"]
+                unix_socket = "/run/cairn/9p.sock"
+                [servers.nbd]
+                addresses = []
+                unix_socket = "nbd.sock"
+                [aws]
+                endpoint = "http://127.0.0.1:9000"
+                region = "us-east-1"
+                access_key_id = "ak"
+                secret_access_key = "sk"
+                path_style = true
+                [engine]
+                flush_interval_ms = 20
+                memtable_mb = 32
+                sync = true
+                [filesystem]
+                max_size_gb = 10
+                extent_kb = 64
+                [ha]
+                node_id = "a"
+                mode = "raft"
+                raft_address = "10.0.0.1:7000"
+                peers = ["10.0.0.1:7000", "10.0.0.2:7000"]
+                """);
+        assertEquals("s3://vol-bucket/prefix", c.storage().url());
+        assertEquals(new KeySource.Password("s3cret"), c.storage().key());
+        assertEquals(new Compression(Compression.Algorithm.ZSTD, 7), c.storage().compression());
+        assertEquals(BASE.resolve("cache"), c.cache().dir());
+        assertEquals((long) (2.5 * (1L << 30)), c.cache().diskBytes());
+        assertEquals(1L << 30, c.cache().memoryBytes());
+        assertEquals(List.of(new HostPort("127.0.0.1", 2049), new HostPort("::1", 2049)), c.servers().nfs().orElseThrow().addresses());
+        assertEquals(Optional.of(Path.of("/run/cairn/9p.sock")), c.servers().ninep().orElseThrow().unixSocket());
+        assertEquals(Optional.of(BASE.resolve("nbd.sock")), c.servers().nbd().orElseThrow().unixSocket());
+        assertTrue(c.servers().http().isEmpty(), "a section left out disables the server");
+        assertEquals(Optional.of("http://127.0.0.1:9000"), c.aws().endpoint());
+        assertTrue(c.aws().pathStyle());
+        assertEquals(new EngineConfig(20, 32L << 20, true), c.engine());
+        assertEquals(new FilesystemConfig(10L << 30, 64 << 10), c.filesystem());
+        var ha = c.ha().orElseThrow();
+        assertEquals(HaConfig.Mode.RAFT, ha.mode());
+        assertEquals(2, ha.peers().size());
+        assertEquals(1000, ha.electionTimeoutMs());
+    }
+
+    @Test
+    void defaultsApplyToOptionalSections() {
+        var c = parse(MINIMAL);
+        assertEquals(Compression.LZ4, c.storage().compression());
+        assertEquals(EngineConfig.DEFAULT, c.engine());
+        assertEquals(FilesystemConfig.DEFAULT, c.filesystem());
+        assertEquals(AwsConfig.DEFAULT, c.aws());
+        assertTrue(c.ha().isEmpty());
+        assertTrue(c.servers().nfs().isEmpty());
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheConfigDirectory() {
+        var c = parse("""
+                [storage]
+                url = "file://data"
+                key_file = "key"
+                [cache]
+                dir = "../cache"
+                """);
+        assertEquals("file:///etc/cairn/data", c.storage().url());
+        assertEquals(new KeySource.KeyFile(Path.of("/etc/cairn/key"), false), c.storage().key());
+        assertEquals(Path.of("/etc/cache"), c.cache().dir());
+    }
+
+    @Test
+    void unknownKeyNamesKeyAndLine() {
+        String msg = error(MINIMAL + """
+                [servers.nfs]
+                addresses = ["127.0.0.1:2049"]
+                adresses = ["127.0.0.1:2050"]
+                """);
+        assertEquals("test.toml:8: servers.nfs.adresses: unknown key", msg);
+    }
+
+    @Test
+    void unknownSectionIsAnError() {
+        assertEquals("test.toml:6: serverz: unknown key (table)", error(MINIMAL + "[serverz.nfs]\naddresses = []\n"));
+        assertEquals("test.toml:8: servers.smb: unknown key (table)",
+                error(MINIMAL + "[servers.http]\naddresses = [\"127.0.0.1:1\"]\n[servers.smb]\nx = 1\n"));
+    }
+
+    @Test
+    void missingEnvironmentVariableIsAClearError() {
+        String msg = error(MINIMAL.replace("${CAIRN_PASSWORD}", "${NOPE_NOT_SET}"));
+        assertEquals("test.toml:3: storage.password: environment variable NOPE_NOT_SET is not set", msg);
+    }
+
+    @Test
+    void dollarDollarIsALiteralDollar() {
+        var c = parse(MINIMAL.replace("${CAIRN_PASSWORD}", "pa$$word${CAIRN_PASSWORD}"));
+        assertEquals(new KeySource.Password("pa$words3cret"), c.storage().key());
+        assertTrue(error(MINIMAL.replace("${CAIRN_PASSWORD}", "${BAD-NAME}")).contains("not a valid environment variable reference"));
+    }
+
+    @Test
+    void wrongTypesAndRangesAreRejected() {
+        assertEquals("test.toml:6: cache.disk_size_gb: must be a number, not a string",
+                error(MINIMAL + "disk_size_gb = \"ten\"\n"));
+        assertEquals("test.toml:6: cache.memory_size_gb: -1 is not in 0..4096",
+                error(MINIMAL + "memory_size_gb = -1\n"));
+        assertEquals("test.toml:7: servers.http.addresses: must be an array of strings, not a string",
+                error(MINIMAL + "[servers.http]\naddresses = \"127.0.0.1:9464\"\n"));
+        assertEquals("test.toml:7: servers.http.addresses: 'localhost' is not host:port (IPv6 needs [addr]:port)",
+                error(MINIMAL + "[servers.http]\naddresses = [\"localhost\"]\n"));
+        assertEquals("test.toml:7: servers.http.addresses: port 70000 is not in 0..65535",
+                error(MINIMAL + "[servers.http]\naddresses = [\"127.0.0.1:70000\"]\n"));
+        assertEquals("test.toml:7: engine.sync: must be true or false, not a string",
+                error(MINIMAL + "[engine]\nsync = \"yes\"\n"));
+        assertEquals("test.toml:7: filesystem.extent_kb: 48 is not a power of two (4, 8, ..., 1024)",
+                error(MINIMAL + "[filesystem]\nextent_kb = 48\n"));
+        assertEquals("test.toml:4: storage.compression: zstd level 22 is not in 1..19",
+                error(MINIMAL.replace("[cache]", "compression = \"zstd-22\"\n[cache]")));
+        assertTrue(error(MINIMAL.replace("file:///var/lib/cairn", "ftp://x")).contains("must start with file://, s3:// or memory://"));
+        assertTrue(error(MINIMAL.replace("file:///var/lib/cairn", "s3://Bad_Bucket")).contains("not a valid S3 bucket name"));
+    }
+
+    @Test
+    void unixSocketOnlyWhereSupported() {
+        assertEquals("test.toml:8: servers.nfs.unix_socket: unknown key",
+                error(MINIMAL + "[servers.nfs]\naddresses = [\"127.0.0.1:2049\"]\nunix_socket = \"/tmp/x\"\n"));
+    }
+
+    @Test
+    void requiredKeysAndPasswordRules() {
+        assertEquals("test.toml: storage: required key is missing", error("[cache]\ndir = \"/c\"\n"));
+        assertEquals("test.toml: cache.dir: required key is missing in [cache]",
+                error(MINIMAL.replace("dir = \"/var/cache/cairn\"", "")));
+        assertTrue(error(MINIMAL.replace("password = \"${CAIRN_PASSWORD}\"", "")).contains("set password or key_file"));
+        assertTrue(error(MINIMAL.replace("[cache]", "key_file = \"/k\"\n[cache]")).contains("set either password or key_file, not both"));
+        assertTrue(error(MINIMAL + "[servers.nfs]\naddresses = []\n").contains("no address to listen on"));
+    }
+
+    @Test
+    void haValidation() {
+        assertEquals("test.toml: ha.raft_address: required key is missing in [ha]",
+                error(MINIMAL + "[ha]\nnode_id = \"a\"\npeers = [\"10.0.0.1:7000\"]\n"));
+        assertTrue(error(MINIMAL + "[ha]\nnode_id = \"a\"\nraft_address = \"10.0.0.1:7000\"\npeers = [\"10.0.0.2:7000\"]\n")
+                .contains("must include this node's raft_address"));
+        assertTrue(error(MINIMAL + "[ha]\nnode_id = \"a\"\nmode = \"paxos\"\n").contains("must be \"raft\" or \"lease\""));
+        var lease = parse(MINIMAL + "[ha]\nnode_id = \"a\"\nmode = \"lease\"\nlease_ms = 5000\n").ha().orElseThrow();
+        assertEquals(HaConfig.Mode.LEASE, lease.mode());
+        assertEquals(5000, lease.leaseMs());
+        assertTrue(error(MINIMAL + "[ha]\nnode_id = \"a\"\nmode = \"lease\"\nlease_ms = 5\n").contains("5 is not in 1000..600000"));
+    }
+
+    @Test
+    void tomlSyntaxErrorsCarryTheLine() {
+        assertTrue(error(MINIMAL + "[engine\n").startsWith("test.toml:6: TOML syntax error"));
+    }
+
+    @Test
+    void secretsAreNotPrinted() {
+        var c = parse(MINIMAL + "[aws]\naccess_key_id = \"AK\"\nsecret_access_key = \"SUPERSECRET\"\n");
+        assertTrue(!c.toString().contains("s3cret") && !c.toString().contains("SUPERSECRET"), c.toString());
+    }
+}
