@@ -72,7 +72,7 @@ public final class LsmDb implements Db {
                           TableFormat tables, Set<String> sstsInFlight) {
         static Shared of(ObjectStore store, LsmOptions options) {
             var values = new ValueStore(store, options.retry(), WalNames::key, options.valueCacheBytesMax());
-            var tables = new SimpleTableFormat(store, options.retry(), options.tableCacheBytesMax());
+            var tables = new BlockTableFormat(store, cairn.engine.lsm.sst.SstOptions.defaults(), options.retry(), options.tableCacheBytesMax());
             return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables, ConcurrentHashMap.newKeySet());
         }
     }
@@ -283,7 +283,7 @@ public final class LsmDb implements Db {
         Memtable mem = f.memtable();
         SstHandle sst = null;
         if (!mem.isEmpty()) {
-            sst = shared.tables().write(mem.iterator());
+            sst = shared.tables().write(mem.iterator(), epoch);
             shared.sstsInFlight().add(sst.objectKey());
         }
         try {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CodecTest {
 
     static Manifest sampleManifest() {
-        var sst = new SstHandle("0000000000001-00ff", new byte[] {1}, new byte[] {9, 9}, 1234, 77);
+        var sst = new SstHandle("0000000000001-00ff", new byte[] {1}, new byte[] {9, 9}, 1234, 77, new byte[] {4, 2});
         return new Manifest(3, 10, 12, 77, 999, List.of(sst), List.of(new SortedRun(5, List.of(sst, sst))),
                 List.of(new Checkpoint(1, 4, 0, "nightly")), List.of(7L, 8L), 2);
     }
