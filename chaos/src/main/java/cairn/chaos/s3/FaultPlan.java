@@ -1,5 +1,6 @@
 package cairn.chaos.s3;
 
+import cairn.engine.store.PauseGate;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -13,8 +14,7 @@ public final class FaultPlan {
 
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
     private final SplittableRandom random;
-    private final Object pauseLock = new Object();
-    private boolean paused;
+    private final PauseGate gate = new PauseGate();
 
     public FaultPlan(long seed) {
         this.random = new SplittableRandom(seed);
@@ -45,28 +45,19 @@ public final class FaultPlan {
     }
 
     public void pause() {
-        synchronized (pauseLock) {
-            paused = true;
-        }
+        gate.pause();
     }
 
     public void resume() {
-        synchronized (pauseLock) {
-            paused = false;
-            pauseLock.notifyAll();
-        }
+        gate.resume();
     }
 
     public boolean paused() {
-        synchronized (pauseLock) {
-            return paused;
-        }
+        return gate.paused();
     }
 
     /** Blocks the calling (virtual) thread while the proxy is paused. */
     public void awaitResumed() throws InterruptedException {
-        synchronized (pauseLock) {
-            while (paused) pauseLock.wait();
-        }
+        gate.await();
     }
 }

@@ -43,9 +43,7 @@ public final class FaultInjectingStore implements ObjectStore {
     }
 
     private final List<Active> rules = new ArrayList<>();
-    private final Object pauseLock = new Object();
-    private boolean paused;
-    private int callsBlocked;
+    private final PauseGate gate = new PauseGate();
     private Predicate<Step> crashPoint = s -> false;
     private volatile String crashedAt;
     private long calls;
@@ -76,23 +74,16 @@ public final class FaultInjectingStore implements ObjectStore {
 
     /** From now on, calls block (before reaching the store) until {@link #resume()}. */
     public void pause() {
-        synchronized (pauseLock) {
-            paused = true;
-        }
+        gate.pause();
     }
 
     public void resume() {
-        synchronized (pauseLock) {
-            paused = false;
-            pauseLock.notifyAll();
-        }
+        gate.resume();
     }
 
     /** How many calls are blocked by {@link #pause()} right now (lets a test wait until a call is stuck). */
     public int callsBlocked() {
-        synchronized (pauseLock) {
-            return callsBlocked;
-        }
+        return gate.blocked();
     }
 
     /** The process dies at the first step matching {@code point} (replaces an earlier crash point). */
@@ -220,17 +211,11 @@ public final class FaultInjectingStore implements ObjectStore {
     }
 
     private void awaitResumed() {
-        synchronized (pauseLock) {
-            if (!paused) return;
-            callsBlocked++;
-            try {
-                while (paused) pauseLock.wait();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException("interrupted while paused", false, e);
-            } finally {
-                callsBlocked--;
-            }
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while paused", false, e);
         }
     }
 
