@@ -8,6 +8,9 @@ import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.core.StateMachineAdapter;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
+import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +60,8 @@ public final class RaftElector implements Elector {
         options.setRaftMetaUri(dataDir.resolve("meta").toString());
         options.setSnapshotUri(dataDir.resolve("snapshot").toString());
         options.setDisableCli(true);
-        service = new RaftGroupService(GROUP, peerId(self), options);
+        PeerId selfId = peerId(self);
+        service = new RaftGroupService(GROUP, selfId, options, boundRpcServer(selfId));
         node = service.start();
     }
 
@@ -104,6 +108,14 @@ public final class RaftElector implements Elector {
             node = null;
         }
         events.shutdown();
+    }
+
+    /** jraft's default RPC server listens on every interface; this one listens on the raft address only. */
+    private static RpcServer boundRpcServer(PeerId self) {
+        var bolt = new com.alipay.remoting.rpc.RpcServer(self.getIp(), self.getPort(), true);
+        RpcServer rpc = new BoltRpcServer(bolt);
+        RaftRpcServerFactory.addRaftRequestProcessors(rpc);
+        return rpc;
     }
 
     private static PeerId peerId(RaftPeer p) {
