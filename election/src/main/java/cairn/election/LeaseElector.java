@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaseElector implements Elector {
 
-    static final String KEY = "lease";
+    static final String KEY = "election/lease";
     private static final Logger log = LoggerFactory.getLogger(LeaseElector.class);
 
     private final ObjectStore store;

@@ -42,6 +42,11 @@ public final class RaftElector implements Elector {
 
     @Override
     public synchronized void start(Listener listener) {
+        try {
+            java.nio.file.Files.createDirectories(dataDir); // jraft's RocksDB log storage needs its parent
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the raft directory " + dataDir, e);
+        }
         var conf = new Configuration();
         for (RaftPeer p : peers) conf.addPeer(peerId(p));
         var options = new NodeOptions();

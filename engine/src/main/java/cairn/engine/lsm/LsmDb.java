@@ -51,6 +51,8 @@ public final class LsmDb implements Db {
     private final Condition frozenChanged = writeLock.newCondition();
     private final WalWriter wal;
     private long nextSeq;
+    /** The WAL id the active memtable's data starts after (its predecessor's coverage). */
+    private long memtableStartWalId;
     private boolean stopping;
     private Thread memtableFlusher;
     private Thread gcThread;
@@ -70,7 +72,7 @@ public final class LsmDb implements Db {
                           TableFormat tables, Set<String> sstsInFlight) {
         static Shared of(ObjectStore store, LsmOptions options) {
             var values = new ValueStore(store, options.retry(), WalNames::key, options.valueCacheBytesMax());
-            var tables = new SimpleTableFormat(store, options.retry(), options.tableCacheBytesMax());
+            var tables = new BlockTableFormat(store, cairn.engine.lsm.sst.SstOptions.defaults(), options.retry(), options.tableCacheBytesMax());
             return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables, ConcurrentHashMap.newKeySet());
         }
     }
@@ -85,6 +87,7 @@ public final class LsmDb implements Db {
         this.state = new DbState(tailer.memtable(), List.of(), m == null ? List.of() : m.manifest().l0(), m == null ? List.of() : m.manifest().runs());
         this.visibleSeq = tailer.maxSeq();
         this.nextSeq = tailer.maxSeq() + 1;
+        this.memtableStartWalId = m == null ? 0 : m.manifest().replayAfterWalId();
         this.gc = role == Role.WRITER ? new GarbageCollector(shared.store(), shared.manifests(), shared.options(), epoch, shared.sstsInFlight()) : null;
     }
 
@@ -207,7 +210,10 @@ public final class LsmDb implements Db {
             Memtable active = state.active();
             for (Entry e : entries) active.add(e);
             visibleSeq = seq;
-            if (active.sizeBytes() >= shared.options().memtableBytesMax()) switchMemtable();
+            if (active.sizeBytes() >= shared.options().memtableBytesMax()
+                    || wal.durableId() - memtableStartWalId >= shared.options().walObjectsPerMemtableMax()) {
+                switchMemtable();
+            }
         } finally {
             writeLock.unlock();
         }
@@ -242,6 +248,7 @@ public final class LsmDb implements Db {
         }
         long covered = wal.sealForMemtableSwitch();
         state = state.withNewActive(new Memtable(), covered);
+        memtableStartWalId = covered;
         frozenChanged.signalAll();
     }
 
@@ -258,8 +265,8 @@ public final class LsmDb implements Db {
             }
             try {
                 flushOne(oldest);
-            } catch (RuntimeException e) {
-                wal.fail(e);
+            } catch (Throwable t) {
+                wal.fail(t instanceof RuntimeException e ? e : new IllegalStateException("memtable flusher died", t));
                 writeLock.lock();
                 try {
                     frozenChanged.signalAll();
@@ -276,7 +283,7 @@ public final class LsmDb implements Db {
         Memtable mem = f.memtable();
         SstHandle sst = null;
         if (!mem.isEmpty()) {
-            sst = shared.tables().write(mem.iterator());
+            sst = shared.tables().write(mem.iterator(), epoch);
             shared.sstsInFlight().add(sst.objectKey());
         }
         try {
@@ -384,6 +391,7 @@ public final class LsmDb implements Db {
                 tailer.applyManifest(latest.get());
                 publishTailer();
             }
+            if (tailer.manifest() == null) return; // nothing written yet: the WAL starts after the first manifest
             tailer.applyWal(Long.MAX_VALUE, false, this::publishTailer);
             caughtUpAtMs = System.currentTimeMillis();
             renewLease();

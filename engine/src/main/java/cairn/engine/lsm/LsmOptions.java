@@ -11,6 +11,8 @@ import cairn.engine.store.RetryPolicy;
  * @param walUnflushedBytesMax   writes block while this many WAL bytes wait for their PUT (backpressure)
  * @param memtableBytesMax       a memtable this large is frozen and flushed as an L0 SST
  * @param immutableMemtablesMax  writes block while this many frozen memtables wait for their flush
+ * @param walObjectsPerMemtableMax a memtable is also flushed after this many WAL objects, which bounds what a
+ *                               new writer or promoted standby must replay (failover time) on a quiet volume
  * @param largeValueBytes        values at least this large stay in their WAL object; SSTs keep a pointer
  * @param pollIntervalMs         how often a reader polls the manifest and tails the WAL
  * @param valueCacheBytesMax     cache of large values read with ranged GETs
@@ -26,6 +28,7 @@ public record LsmOptions(
         long walUnflushedBytesMax,
         long memtableBytesMax,
         int immutableMemtablesMax,
+        int walObjectsPerMemtableMax,
         int largeValueBytes,
         long pollIntervalMs,
         long valueCacheBytesMax,
@@ -40,48 +43,53 @@ public record LsmOptions(
         if (walBufferBytesMax <= 0 || walUnflushedBytesMax < walBufferBytesMax) {
             throw new IllegalArgumentException("need 0 < walBufferBytesMax <= walUnflushedBytesMax");
         }
-        if (memtableBytesMax <= 0 || immutableMemtablesMax <= 0 || largeValueBytes <= 0) {
+        if (memtableBytesMax <= 0 || immutableMemtablesMax <= 0 || walObjectsPerMemtableMax <= 0 || largeValueBytes <= 0) {
             throw new IllegalArgumentException("memtable and value bounds must be positive");
         }
     }
 
     public static LsmOptions defaults() {
-        return new LsmOptions(100, 4 << 20, 64L << 20, 64L << 20, 2, 4096, 200, 64L << 20, 128L << 20,
+        return new LsmOptions(100, 4 << 20, 64L << 20, 64L << 20, 2, 1000, 4096, 200, 64L << 20, 128L << 20,
                 600_000, 60_000, 60_000, RetryPolicy.defaults(() -> {}));
     }
 
     public LsmOptions withFlushIntervalMs(long v) {
         return new LsmOptions(v, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
     }
 
     public LsmOptions withWalBytes(int bufferBytesMax, long unflushedBytesMax) {
         return new LsmOptions(flushIntervalMs, bufferBytesMax, unflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
     }
 
     public LsmOptions withMemtableBytesMax(long v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, v, immutableMemtablesMax,
-                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+    }
+
+    public LsmOptions withWalObjectsPerMemtableMax(int v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                v, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
     }
 
     public LsmOptions withLargeValueBytes(int v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
     }
 
     public LsmOptions withPollIntervalMs(long v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
     }
 
     public LsmOptions withGc(long graceMs, long intervalMs) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry);
     }
 
     public LsmOptions withRetry(RetryPolicy v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v);
     }
 }

@@ -6,13 +6,12 @@ import java.util.Iterator;
 
 /**
  * How memtables become SST objects and how SSTs are read. The seam between this engine core and the SST
- * format of {@code cairn.engine.lsm.sst}; {@link SimpleTableFormat} is the built-in implementation until that
- * format is wired in.
+ * format of {@code cairn.engine.lsm.sst}, implemented by {@link BlockTableFormat}.
  */
 public interface TableFormat {
 
     /** Writes entries given in (key asc, seq desc) order as one immutable SST object and describes it. */
-    SstHandle write(Iterator<Entry> entries);
+    SstHandle write(Iterator<Entry> entries, long writerEpoch);
 
     Table open(SstHandle handle);
 

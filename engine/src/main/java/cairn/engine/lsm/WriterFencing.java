@@ -97,14 +97,15 @@ public final class WriterFencing {
 
     private static StoredManifest bumpEpoch(ManifestStore manifests, RetryPolicy retry, long epoch) {
         long deadlineNs = System.nanoTime() + retry.deadline().toNanos();
-        while (true) {
+        for (int conflicts = 0; ; ) {
             var latest = manifests.readLatest();
             long id = latest.map(StoredManifest::id).orElse(0L);
             Manifest base = latest.map(StoredManifest::manifest).orElse(Manifest.empty());
             if (base.epoch() >= epoch) throw new FencedException(epoch, base.epoch(), "manifest " + id + " already has epoch " + base.epoch());
+            if (conflicts > 0 && System.nanoTime() > deadlineNs) throw new IllegalStateException("epoch bump kept conflicting until the deadline");
             Manifest next = base.withEpoch(epoch).withWrittenAtMs(System.currentTimeMillis());
             if (manifests.create(id + 1, next) == ManifestStore.CreateResult.CREATED) return new StoredManifest(id + 1, next);
-            if (System.nanoTime() > deadlineNs) throw new IllegalStateException("epoch bump kept conflicting until the deadline");
+            conflicts++;
         }
     }
 

@@ -2,7 +2,9 @@ package cairn.engine.lsm;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import cairn.engine.store.FaultInjectingStore;
 import cairn.engine.store.MemoryStore;
+import cairn.engine.store.SimulatedCrash;
 import cairn.engine.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,7 +14,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Crash at every store call of a writer's life (open, fence, replay, writes, WAL PUTs, memtable flush, manifest
+ * Crash at every store step (before and after each call) of a writer's life (open, fence, replay, writes, WAL PUTs, memtable flush, manifest
  * commit, checkpoint, close), then recovery by a new writer at a higher epoch. Oracle: the recovered state is the
  * state after a prefix of the writes that contains every write acknowledged by a barrier.
  */
@@ -55,25 +57,25 @@ class CrashRecoveryTest {
 
     @Test
     void crashAtEveryStoreCallRecoversAnAcknowledgedPrefix() {
-        int total = countCalls();
-        assertTrue(total > 20, "scenario makes " + total + " store calls");
-        for (int n = 0; n <= total; n++) {
+        int total = 2 * countCalls(); // a step before and a step after every call
+        assertTrue(total > 40, "scenario makes " + total + " store steps");
+        for (int n = 1; n <= total; n++) {
             var bucket = new MemoryStore();
             TreeMap<String, String> base = writeBase(bucket);
-            var process = new FaultyStore(bucket, n);
-            process.crashAfter(n);
+            var process = new FaultInjectingStore(bucket, n);
+            process.crashAtNth(n, step -> true);
             var scenario = new Scenario(base);
             try {
                 scenario.run(LsmDb.openWriter(process, TestOptions.small(), 2));
-            } catch (StoreException | IllegalStateException e) {
-                // died at call n
+            } catch (SimulatedCrash | StoreException | IllegalStateException e) {
+                // died at step n
             }
-            process.crash();
+            process.crashAt(step -> true);
             try (var recovered = LsmDb.openWriter(bucket, TestOptions.small(), 3)) {
                 var actual = contents(recovered);
                 boolean ok = false;
                 for (int i = scenario.acked; i < scenario.history.size() && !ok; i++) ok = scenario.history.get(i).equals(actual);
-                assertTrue(ok, "crash after call " + n + ": recovered " + actual + " is no prefix containing the "
+                assertTrue(ok, "crash at step " + n + ": recovered " + actual + " is no prefix containing the "
                         + scenario.acked + " acknowledged writes");
                 recovered.put(b("after"), b("recovery"));
                 recovered.barrier();
@@ -84,9 +86,9 @@ class CrashRecoveryTest {
     private static int countCalls() {
         var bucket = new MemoryStore();
         var base = writeBase(bucket);
-        var counting = new FaultyStore(bucket, 0);
+        var counting = new FaultInjectingStore(bucket, 0);
         new Scenario(base).run(LsmDb.openWriter(counting, TestOptions.small(), 2));
-        return counting.calls();
+        return (int) counting.calls();
     }
 
     private static TreeMap<String, String> writeBase(MemoryStore bucket) {

@@ -33,6 +33,7 @@ class GcAndCheckpointTest {
         try (var db = LsmDb.openWriter(bucket, opts, 1)) {
             for (int round = 0; round < 4; round++) {
                 for (int i = 0; i < 50; i++) db.put(b("k" + i), b("r" + round + "-" + i));
+                db.barrier(); // WAL objects without large values: deletable once flushed
                 db.put(b("big" + round), "B".repeat(1000).getBytes());
                 db.barrier();
                 db.flushMemtable();

@@ -71,6 +71,26 @@ class LsmDbBasicTest {
     }
 
     @Test
+    void quietVolumesFlushAfterManyWalObjectsToBoundReplay() throws Exception {
+        var bucket = new MemoryStore();
+        var opts = TestOptions.small().withMemtableBytesMax(1 << 30).withWalObjectsPerMemtableMax(5);
+        var manifests = new cairn.engine.lsm.manifest.ManifestStore(bucket, TestOptions.fastRetry());
+        try (var db = LsmDb.openWriter(bucket, opts, 1)) {
+            for (int i = 0; i < 12; i++) {
+                db.put(b("k" + i), b("v"));
+                db.barrier();
+            }
+            // the flush is asynchronous: wait for its manifest (with a deadline) before closing
+            ReaderTest.await("an L0 flushed by WAL object count", () -> !manifests.readLatest().orElseThrow().manifest().l0().isEmpty());
+        }
+        var manifest = manifests.readLatest().orElseThrow().manifest();
+        assertTrue(manifest.replayAfterWalId() >= 6, "replay point advanced: " + manifest.replayAfterWalId());
+        try (var db = LsmDb.openWriter(bucket, opts, 2)) {
+            for (int i = 0; i < 12; i++) assertEquals("v", s(db.get(b("k" + i)).orElseThrow()));
+        }
+    }
+
+    @Test
     void snapshotIsStable() {
         var store = new MemoryStore();
         try (var db = LsmDb.openWriter(store, TestOptions.small(), 1)) {

@@ -2,7 +2,9 @@ package cairn.engine.lsm;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import cairn.engine.store.FaultInjectingStore;
 import cairn.engine.store.MemoryStore;
+import cairn.engine.store.SimulatedCrash;
 import cairn.engine.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,8 +45,11 @@ class LsmModelTest {
         TreeMap<String, String> model = new TreeMap<>();
         int acked;
         long epoch = 1;
-        FaultyStore process;
+        FaultInjectingStore process;
         LsmDb db;
+        /** A standby that tails the run across crashes and new epochs; sometimes promoted to replace a crashed writer. */
+        LsmDb standby;
+        FaultInjectingStore standbyProcess;
 
         Run(long seed, int steps) {
             this.seed = seed;
@@ -55,6 +60,7 @@ class LsmModelTest {
 
         void go() {
             openWriter();
+            openStandby();
             for (int step = 0; step < steps; step++) {
                 int op = rnd.nextInt(100);
                 if (op < 30) write(new WriteBatch().put(key(), value()));
@@ -71,11 +77,17 @@ class LsmModelTest {
             }
             reopenCleanly();
             db.close();
+            standby.close();
         }
 
         void openWriter() {
-            process = new FaultyStore(bucket, rnd.nextLong()).faults(0.02, 0.02);
+            process = TestStores.faulty(bucket, rnd.nextLong(), 0.02);
             db = LsmDb.openWriter(process, TestOptions.small(), epoch++);
+        }
+
+        void openStandby() {
+            standbyProcess = TestStores.faulty(bucket, rnd.nextLong(), 0.02);
+            standby = LsmDb.openReader(standbyProcess, TestOptions.small().withPollIntervalMs(3_600_000));
         }
 
         void write(WriteBatch batch) {
@@ -134,20 +146,27 @@ class LsmModelTest {
 
         void crashAndRecover() {
             if (rnd.nextBoolean()) {
-                process.crash();
+                process.crashAt(step -> true);
             } else {
-                process.crashAfter(rnd.nextInt(6));
+                process.crashAtNth(1 + rnd.nextInt(12), step -> true);
                 try {
                     for (int i = 0; i < 4; i++) {
                         write(new WriteBatch().put(key(), value()));
                         if (rnd.nextBoolean()) barrier();
                     }
-                } catch (StoreException | IllegalStateException e) {
+                } catch (SimulatedCrash | StoreException | IllegalStateException e) {
                     // the process died under us; nothing more was acknowledged
                 }
-                process.crash();
+                process.crashAt(step -> true);
             }
-            openWriter();
+            if (rnd.nextBoolean()) {
+                standby.pollOnce();
+                db = standby.promote(epoch++); // replays only what the standby had not applied
+                process = standbyProcess;
+                openStandby();
+            } else {
+                openWriter();
+            }
             int k = matchingPrefix(contents(db.scan(new byte[0], null)), "recovered state");
             model = new TreeMap<>(history.get(k));
             history.subList(k + 1, history.size()).clear();
@@ -156,9 +175,10 @@ class LsmModelTest {
 
         void checkReader() {
             try (var reader = LsmDb.openReader(bucket, TestOptions.small())) {
-                int at = matchingPrefix(contents(reader.scan(new byte[0], null)), "reader view");
-                assertTrue(at >= 0);
+                matchingPrefix(contents(reader.scan(new byte[0], null)), "fresh reader view");
             }
+            standby.pollOnce();
+            matchingPrefix(contents(standby.scan(new byte[0], null)), "tailing standby view");
         }
 
         /** The index of a history state equal to {@code actual} at or after the last acknowledged one. */

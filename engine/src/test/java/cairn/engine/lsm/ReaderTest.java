@@ -26,8 +26,7 @@ class ReaderTest {
         long deadline = System.currentTimeMillis() + 10_000;
         while (!cond.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) fail("timed out waiting for " + what);
-            Thread.onSpinWait();
-            Thread.yield();
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // poll the condition, do not spin
         }
     }
 
@@ -45,6 +44,20 @@ class ReaderTest {
             assertEquals("v123", s(reader.get(b("k0123")).orElseThrow()));
             assertEquals(0, reader.lagBehindWriter().walObjectsBehind());
             assertEquals(1, reader.epoch());
+        }
+    }
+
+    @Test
+    void readerOpenedOnAnEmptyBucketSeesTheFirstWriter() throws Exception {
+        var bucket = new MemoryStore();
+        var opts = TestOptions.small();
+        try (var reader = LsmDb.openReader(bucket, opts)) {
+            assertTrue(reader.get(b("a")).isEmpty());
+            try (var writer = LsmDb.openWriter(bucket, opts, 1)) {
+                writer.put(b("a"), b("1"));
+                writer.barrier();
+                await("reader sees the first write", () -> reader.get(b("a")).isPresent());
+            }
         }
     }
 

@@ -18,8 +18,26 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Takeover races: racing openers, in-flight WAL PUTs of the deposed writer, a zombie paused past GC. */
+/**
+ * Takeover races: racing openers, in-flight WAL PUTs of the deposed writer, a zombie paused past GC. Runs against
+ * {@link MemoryStore} here and against s3proxy in {@link S3ProxyWriterFencingTest}.
+ */
 class WriterFencingTest {
+
+    /** A fresh, empty bucket. */
+    ObjectStore newBucket() {
+        return new MemoryStore();
+    }
+
+    /** Rounds of the racing-writers test. */
+    int racingRounds() {
+        return 5;
+    }
+
+    /** Barriers each racing writer attempts. */
+    int racingBarriers() {
+        return 60;
+    }
 
     static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -41,8 +59,8 @@ class WriterFencingTest {
 
     @Test
     void racingWritersLoseNoAcknowledgedWrite() throws Exception {
-        for (int round = 0; round < 5; round++) {
-            ObjectStore bucket = new MemoryStore();
+        for (int round = 0; round < racingRounds(); round++) {
+            ObjectStore bucket = newBucket();
             List<Ack> acks = new java.util.concurrent.CopyOnWriteArrayList<>();
             List<Opened> opens = new java.util.concurrent.CopyOnWriteArrayList<>();
             CountDownLatch start = new CountDownLatch(1);
@@ -55,7 +73,7 @@ class WriterFencingTest {
                         long t0 = System.nanoTime();
                         LsmDb db;
                         try {
-                            db = LsmDb.openWriter(new FaultyStore(bucket, epoch).faults(0.05, 0.05), TestOptions.small(), epoch);
+                            db = LsmDb.openWriter(TestStores.faulty(bucket, epoch, 0.05), TestOptions.small(), epoch);
                         } catch (FencedException fenced) {
                             return null;
                         }
@@ -63,7 +81,7 @@ class WriterFencingTest {
                         for (long o = 1; o <= 3; o++) view.put(o, valueOf(db, o));
                         opens.add(new Opened(epoch, t0, view));
                         try {
-                            for (int i = 0; i < 60; i++) {
+                            for (int i = 0; i < racingBarriers(); i++) {
                                 db.put(b("w" + epoch), b(Integer.toString(i)));
                                 db.barrier();
                                 acks.add(new Ack(epoch, i, System.nanoTime()));
@@ -95,17 +113,17 @@ class WriterFencingTest {
 
     @Test
     void inFlightWalPutThatLandedBeforeTheFenceIsReplayed() throws Exception {
-        var bucket = new MemoryStore();
-        var pa = new FaultyStore(bucket, 1);
+        var bucket = newBucket();
+        var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
-        pa.gate().holdAfter(k -> k.startsWith(WalNames.PREFIX));
+        pa.holdAfter(k -> k.startsWith(WalNames.PREFIX));
         a.put(b("x"), b("1"));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
-            pa.gate().awaitHeld(1);
+            pa.awaitHeld(1);
             try (var bdb = LsmDb.openWriter(bucket, TestOptions.small(), 2)) {
                 assertEquals("1", s(bdb.get(b("x")).orElseThrow()), "landed write is replayed");
-                pa.gate().release();
+                pa.release();
                 barrier.get(10, TimeUnit.SECONDS); // truthful: the write is durable and replayed
                 a.put(b("y"), b("2"));
                 assertThrows(FencedException.class, a::barrier);
@@ -116,16 +134,16 @@ class WriterFencingTest {
 
     @Test
     void inFlightWalPutAfterTheFenceIsFenced() throws Exception {
-        var bucket = new MemoryStore();
-        var pa = new FaultyStore(bucket, 1);
+        var bucket = newBucket();
+        var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
-        pa.gate().holdBefore(k -> k.startsWith(WalNames.PREFIX));
+        pa.holdBefore(k -> k.startsWith(WalNames.PREFIX));
         a.put(b("x"), b("1"));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
-            pa.gate().awaitHeld(1);
+            pa.awaitHeld(1);
             try (var bdb = LsmDb.openWriter(bucket, TestOptions.small(), 2)) {
-                pa.gate().release();
+                pa.release();
                 var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> barrier.get(10, TimeUnit.SECONDS));
                 assertInstanceOf(FencedException.class, e.getCause());
                 assertEquals(2, ((FencedException) e.getCause()).newerEpoch());
@@ -136,22 +154,22 @@ class WriterFencingTest {
 
     @Test
     void oldWritersPutLandingBetweenFrontierAndFenceMovesTheFence() throws Exception {
-        var bucket = new MemoryStore();
-        var pa = new FaultyStore(bucket, 1);
+        var bucket = newBucket();
+        var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
         String slot = WalNames.key(2); // fence of epoch 1 is wal 1; its first data object is wal 2
-        pa.gate().holdBefore(slot::equals);
+        pa.holdBefore(slot::equals);
         a.put(b("x"), b("1"));
-        var pb = new FaultyStore(bucket, 2);
-        pb.gate().holdBefore(slot::equals);
+        var pb = new GatedStore(bucket);
+        pb.holdBefore(slot::equals);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
-            pa.gate().awaitHeld(1);
+            pa.awaitHeld(1);
             Future<LsmDb> opening = pool.submit(() -> LsmDb.openWriter(pb, TestOptions.small(), 2));
-            pb.gate().awaitHeld(1); // B found frontier 1 and is about to fence slot 2
-            pa.gate().release();
+            pb.awaitHeld(1); // B found frontier 1 and is about to fence slot 2
+            pa.release();
             barrier.get(10, TimeUnit.SECONDS); // A's object won slot 2: durable, acknowledged
-            pb.gate().release();
+            pb.release();
             try (LsmDb bdb = opening.get(10, TimeUnit.SECONDS)) {
                 assertEquals("1", s(bdb.get(b("x")).orElseThrow()), "B stepped over A's object and replayed it");
                 assertEquals(24, bucket.head(WalNames.key(3)).orElseThrow().size(), "fence moved to slot 3");
@@ -163,8 +181,8 @@ class WriterFencingTest {
 
     @Test
     void zombiePausedPastGcAcknowledgesNothing() throws Exception {
-        var bucket = new MemoryStore();
-        var pa = new FaultyStore(bucket, 1);
+        var bucket = newBucket();
+        var pa = new GatedStore(bucket);
         var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
         a.put(b("acked"), b("1"));
         a.barrier();
@@ -172,10 +190,10 @@ class WriterFencingTest {
         // A pauses right before committing its L0 flush at the next manifest slot
         var manifests = new ManifestStore(bucket, TestOptions.fastRetry());
         String nextManifest = ManifestStore.key(manifests.readLatest().orElseThrow().id() + 1);
-        pa.gate().holdBefore(nextManifest::equals);
+        pa.holdBefore(nextManifest::equals);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> flush = pool.submit(a::flushMemtable);
-            pa.gate().awaitHeld(1);
+            pa.awaitHeld(1);
             a.put(b("zombie"), b("3"));
             var optsB = TestOptions.small().withGc(0, 0);
             try (var bdb = LsmDb.openWriter(bucket, optsB, 2)) {
@@ -188,7 +206,7 @@ class WriterFencingTest {
                 assertTrue(report.manifestsDeleted() > 0 && report.walDeleted() > 0, "GC deleted old slots: " + report);
                 assertTrue(bucket.head(nextManifest).isEmpty(), "the zombie's manifest slot was deleted");
                 assertTrue(bucket.head(WalNames.key(1)).isPresent(), "fences are kept");
-                pa.gate().release();
+                pa.release();
                 var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> flush.get(10, TimeUnit.SECONDS));
                 assertInstanceOf(FencedException.class, e.getCause());
                 assertThrows(FencedException.class, a::barrier);

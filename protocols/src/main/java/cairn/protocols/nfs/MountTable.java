@@ -8,6 +8,7 @@ import cairn.engine.fs.FileType;
 import cairn.engine.fs.FsException;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class MountTable {
             long ino = FileSystem.ROOT_INODE;
             for (String name : path.split("/")) {
                 if (name.isEmpty() || name.equals(".")) continue;
-                if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Mount3.NAME_BYTES_MAX) {
+                if (name.getBytes(StandardCharsets.UTF_8).length > Mount3.NAME_BYTES_MAX) {
                     return new Result(Mount3.ERR_NAMETOOLONG, null);
                 }
                 ino = fs.lookup(caller, ino, name).ino();

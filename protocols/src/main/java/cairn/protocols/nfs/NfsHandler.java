@@ -11,7 +11,9 @@ import cairn.engine.fs.FileType;
 import cairn.engine.fs.FsException;
 import cairn.engine.fs.RenameMode;
 import cairn.engine.fs.SetAttr;
+import cairn.engine.fs.StatFs;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,7 +79,7 @@ public final class NfsHandler {
             case NfsRequest.ReadDir r -> readDir(c, r);
             case NfsRequest.FsStat r -> {
                 var ino = attempt(() -> resolve(r.fh()));
-                var o = ino.ok() ? attempt(fs::statfs) : Outcome.<cairn.engine.fs.StatFs>failed(ino.status());
+                var o = ino.ok() ? attempt(fs::statfs) : Outcome.<StatFs>failed(ino.status());
                 yield new NfsResponse.FsStatRes(o.status(), ino.ok() ? attrOrNull(ino.value()) : null, o.value());
             }
             case NfsRequest.FsInfo r -> {
@@ -190,7 +192,7 @@ public final class NfsHandler {
     }
 
     private Attr createExclusive(Caller c, long dir, String name, byte[] verifier) {
-        long v = java.nio.ByteBuffer.wrap(verifier).getLong();
+        long v = ByteBuffer.wrap(verifier).getLong();
         long atimeNs = (v >>> 32) * 1_000_000_000L;
         long mtimeNs = (v & 0xffffffffL) * 1_000_000_000L;
         try {

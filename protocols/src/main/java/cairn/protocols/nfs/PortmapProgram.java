@@ -6,6 +6,7 @@ import cairn.protocols.rpc.XdrWriter;
 
 import java.util.List;
 import java.util.function.IntSupplier;
+import java.util.stream.Stream;
 
 /**
  * Portmapper version 2 (RFC 1833): NULL, GETPORT, DUMP for the programs this server runs, all over TCP on
@@ -24,8 +25,7 @@ public final class PortmapProgram implements RpcProgram {
     private final IntSupplier port;
 
     public PortmapProgram(List<Registration> others, IntSupplier port) {
-        this.registrations = java.util.stream.Stream.concat(others.stream(),
-                java.util.stream.Stream.of(new Registration(PROGRAM, VERSION, VERSION))).toList();
+        this.registrations = Stream.concat(others.stream(), Stream.of(new Registration(PROGRAM, VERSION, VERSION))).toList();
         this.port = port;
     }
 

@@ -159,7 +159,10 @@ final class Dispatcher {
 
     private Rmessage version(Session s, Tversion m) {
         releaseAll(s);
-        if (!m.version().equals(VERSION)) return new Rversion(m.tag(), s.msize(), UNKNOWN_VERSION);
+        if (!m.version().equals(VERSION)) {
+            s.unversioned();
+            return new Rversion(m.tag(), s.msize(), UNKNOWN_VERSION);
+        }
         if (Integer.compareUnsigned(m.msize(), NinepOptions.MSIZE_MIN) < 0) {
             throw new FsException(Errno.EINVAL, "msize below " + NinepOptions.MSIZE_MIN);
         }
@@ -200,7 +203,14 @@ final class Dispatcher {
 
     private Rmessage walk(Session s, Twalk m) {
         Fid from = s.fids.get(m.fid());
-        if (!(from.state() instanceof Unopened)) throw new FsException(Errno.EBADF, "walk from an open fid");
+        // Walking from an opened fid to a new fid is allowed, as diod and QEMU allow it (Linux clones open
+        // fids it finds on an inode); only the opened fid itself may not be walked in place.
+        if (m.newfid() == m.fid() && !(from.state() instanceof Unopened)) {
+            throw new FsException(Errno.EBADF, "walk in place of an open fid");
+        }
+        if (from.state() instanceof XattrRead || from.state() instanceof XattrWrite) {
+            throw new FsException(Errno.EBADF, "walk from an xattr fid");
+        }
         if (m.newfid() != m.fid()) s.fids.checkUnused(m.newfid());
         List<Qid> qids = new ArrayList<>(m.names().size());
         Fid cur = from;

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,7 @@ final class NinepConnection extends SimpleChannelInboundHandler<Tmessage> {
         if (byTag.containsKey(message.tag())) {
             log.warn("9P client {} reused tag {} while in flight; closing", ctx.channel().remoteAddress(),
                     message.tag());
+            closed = true;
             ctx.close();
             return;
         }
@@ -115,7 +117,11 @@ final class NinepConnection extends SimpleChannelInboundHandler<Tmessage> {
             running++;
             workers.execute(() -> {
                 Rmessage reply = dispatcher.handle(session, r.message);
-                ctx.executor().execute(() -> complete(ctx, r, reply));
+                try {
+                    ctx.executor().execute(() -> complete(ctx, r, reply));
+                } catch (RejectedExecutionException stopping) {
+                    // the server is shutting down: the connection is gone, the reply with it
+                }
             });
         }
     }
@@ -166,6 +172,7 @@ final class NinepConnection extends SimpleChannelInboundHandler<Tmessage> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("9P connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        closed = true; // frames already decoded behind the bad one are not run
         ctx.close();
     }
 

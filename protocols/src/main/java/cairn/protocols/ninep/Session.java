@@ -35,6 +35,11 @@ final class Session {
         return versioned;
     }
 
+    /** An unknown version was asked for: the session is no longer usable until a good Tversion. */
+    void unversioned() {
+        this.versioned = false;
+    }
+
     void negotiated(int msize) {
         this.msize = msize;
         this.versioned = true;

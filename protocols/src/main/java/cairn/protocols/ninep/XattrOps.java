@@ -33,10 +33,15 @@ final class XattrOps {
 
     Rmessage walk(Session s, Txattrwalk m) {
         Fid f = s.fids.get(m.fid());
-        if (!(f.state() instanceof Unopened)) throw new FsException(Errno.EBADF, "xattrwalk from an open fid");
+        if (m.newfid() == m.fid() && !(f.state() instanceof Unopened)) {
+            throw new FsException(Errno.EBADF, "xattrwalk in place of an open fid");
+        }
+        if (f.state() instanceof XattrRead || f.state() instanceof XattrWrite) {
+            throw new FsException(Errno.EBADF, "xattrwalk from an xattr fid");
+        }
         if (m.newfid() != m.fid()) s.fids.checkUnused(m.newfid());
         byte[] data = m.name().isEmpty() ? names(f) : fs.getxattr(f.caller(), f.ino(), m.name());
-        Fid x = f.with(new XattrRead(data));
+        Fid x = new Fid(f.ino(), f.root(), f.parent(), f.name(), f.caller(), new XattrRead(data));
         if (m.newfid() == m.fid()) s.fids.replace(m.fid(), f, x);
         else s.fids.add(m.newfid(), x);
         return new Rxattrwalk(m.tag(), data.length);

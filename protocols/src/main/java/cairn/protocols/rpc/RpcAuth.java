@@ -1,5 +1,7 @@
 package cairn.protocols.rpc;
 
+import io.netty.buffer.Unpooled;
+
 /** The credential of a call: the flavors Cairn accepts (RFC 5531 section 8 and appendix A). */
 public sealed interface RpcAuth {
     int FLAVOR_NONE = 0;
@@ -35,7 +37,7 @@ public sealed interface RpcAuth {
         switch (auth) {
             case None n -> w.writeInt(FLAVOR_NONE).writeInt(0);
             case Sys s -> {
-                var body = io.netty.buffer.Unpooled.buffer(64);
+                var body = Unpooled.buffer(64);
                 var b = new XdrWriter(body);
                 b.writeInt(s.stamp()).writeString(s.machine()).writeInt(s.uid()).writeInt(s.gid())
                         .writeInt(s.gids().length);

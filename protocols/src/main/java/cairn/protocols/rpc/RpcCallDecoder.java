@@ -1,6 +1,7 @@
 package cairn.protocols.rpc;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
@@ -64,7 +65,7 @@ public final class RpcCallDecoder extends MessageToMessageDecoder<ByteBuf> {
         byte[] body = r.readOpaque(RpcAuth.BODY_BYTES_MAX);
         return switch (flavor) {
             case RpcAuth.FLAVOR_NONE -> RpcAuth.NONE;
-            case RpcAuth.FLAVOR_SYS -> readSys(new XdrReader(io.netty.buffer.Unpooled.wrappedBuffer(body)));
+            case RpcAuth.FLAVOR_SYS -> readSys(new XdrReader(Unpooled.wrappedBuffer(body)));
             default -> null;
         };
     }

@@ -10,9 +10,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,7 @@ public final class RpcClient implements AutoCloseable {
     private final Duration timeout;
     private final AtomicInteger nextXid = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     private final Map<Integer, CompletableFuture<RpcReply>> pending = new ConcurrentHashMap<>();
-    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile IOException failure;
 
     private RpcClient(Socket socket, Duration timeout) throws IOException {
@@ -173,7 +175,7 @@ public final class RpcClient implements AutoCloseable {
             last = header < 0;
             int length = header & 0x7fffffff;
             if ((long) record.length + length > REPLY_BYTES_MAX) throw new IOException("reply over " + REPLY_BYTES_MAX);
-            byte[] grown = java.util.Arrays.copyOf(record, record.length + length);
+            byte[] grown = Arrays.copyOf(record, record.length + length);
             in.readFully(grown, record.length, length);
             record = grown;
         }

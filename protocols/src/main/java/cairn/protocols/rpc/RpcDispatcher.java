@@ -49,7 +49,7 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
                 var w = new XdrWriter(out);
                 if (d.rejectStat() == Rpc.RPC_MISMATCH) Rpc.writeRpcMismatch(w, d.xid());
                 else Rpc.writeAuthError(w, d.xid(), d.authStat());
-                ctx.writeAndFlush(out);
+                send(ctx, out);
             }
             case RpcMessage.Call c -> dispatch(ctx, c);
             default -> ctx.fireChannelRead(msg);
@@ -71,7 +71,7 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
         }
         if (early != null) {
             call.args().release();
-            ctx.writeAndFlush(early);
+            send(ctx, early);
             return;
         }
         var client = (InetSocketAddress) ctx.channel().remoteAddress();
@@ -86,7 +86,7 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
                 }
                 case ReplyCache.Admission.Replay r -> {
                     call.args().release();
-                    ctx.writeAndFlush(Unpooled.wrappedBuffer(r.reply()));
+                    send(ctx, Unpooled.wrappedBuffer(r.reply()));
                     return;
                 }
                 case ReplyCache.Admission.Run r -> { }
@@ -130,6 +130,16 @@ public final class RpcDispatcher extends ChannelInboundHandlerAdapter {
         long replyBytes = out.readableBytes();
         inFlightBytes.addAndGet(replyBytes);
         ctx.writeAndFlush(out).addListener(f -> release(ctx, requestBytes + replyBytes));
+    }
+
+    /**
+     * Writes a reply made on the event loop. It counts against the budget until written, so a client that
+     * sends calls without reading replies cannot grow the outbound buffer without bound.
+     */
+    private void send(ChannelHandlerContext ctx, ByteBuf reply) {
+        long bytes = reply.readableBytes();
+        admit(ctx, bytes);
+        ctx.writeAndFlush(reply).addListener(f -> release(ctx, bytes));
     }
 
     private void admit(ChannelHandlerContext ctx, long bytes) {

@@ -11,6 +11,8 @@ import cairn.protocols.ninep.wire.Tmessage;
 import cairn.protocols.ninep.wire.Tmessage.Tversion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import java.io.DataInputStream;
@@ -19,6 +21,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -94,19 +97,34 @@ class DecoderFuzzTest {
         try {
             for (int i = 0; i < 5_000; i++) {
                 byte[] input = rnd.nextInt(3) == 0 ? randomFrame(rnd) : mutate(rnd, valid.get(rnd.nextInt(valid.size())));
-                var ch = new EmbeddedChannel(new FrameDecoder(FRAME_MAX), MessageDecoder.requests());
+                List<Throwable> errors = new ArrayList<>();
+                var ch = new EmbeddedChannel(new FrameDecoder(FRAME_MAX), MessageDecoder.requests(),
+                        new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                ctx.fireChannelRead(msg);
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                errors.add(cause);
+                            }
+                        });
                 try {
                     ch.writeInbound(Unpooled.wrappedBuffer(input));
                     for (Object m; (m = ch.readInbound()) != null; ) {
                         assertInstanceOf(Tmessage.class, m);
                         decoded++;
                     }
-                } catch (DecoderException e) {
-                    if (!(e.getCause() instanceof ProtocolException)) throw e;
-                    refused++;
                 } finally {
                     ch.finishAndReleaseAll();
                 }
+                for (Throwable e : errors) {
+                    if (!(e instanceof DecoderException d && d.getCause() instanceof ProtocolException)) {
+                        throw new AssertionError("escaped: " + e, e);
+                    }
+                }
+                if (!errors.isEmpty()) refused++;
             }
         } catch (Throwable t) {
             throw new AssertionError("fuzz failed; rerun with -Dfuzz.seed=" + SEED, t);

@@ -38,10 +38,8 @@ class DiodCrossCheckTest {
 
     private static String diodPath() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            for (String name : List.of("diod")) {
-                Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) return p.toString();
-            }
+            Path p = Path.of(dir, "diod");
+            if (Files.isExecutable(p)) return p.toString();
         }
         for (String p : List.of("/usr/sbin/diod", "/sbin/diod")) if (Files.isExecutable(Path.of(p))) return p;
         return null;
@@ -55,7 +53,7 @@ class DiodCrossCheckTest {
 
     private static boolean accepting(int port) {
         try (var s = new Socket("127.0.0.1", port)) {
-            return true;
+            return s.isConnected();
         } catch (IOException e) {
             return false;
         }
@@ -182,6 +180,13 @@ class DiodCrossCheckTest {
                 for (Dirent e : c.readdirAll(5)) names.add(e.name() + ":" + e.type());
                 return names;
             }));
+            out.add("walk from open fid " + outcome(() -> c.walk(5, 10, "f").size()));
+            out.add("xattrwalk from open fid " + outcome(() -> {
+                c.xattrwalk(5, 11, "");
+                c.clunk(11);
+                return null;
+            }));
+            out.add("reopen " + anyError(outcome(() -> c.lopen(5, O_RDONLY))));
             out.add("readdir unopened " + outcome(() -> c.readdir(1, 0, 4096).size()));
             out.add("xattr " + outcome(() -> {
                 c.setxattr(3, "user.k", "v1".getBytes(StandardCharsets.UTF_8), 0);

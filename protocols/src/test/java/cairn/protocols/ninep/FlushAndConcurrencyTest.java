@@ -11,7 +11,6 @@ import cairn.protocols.ninep.wire.Rmessage.*;
 import cairn.protocols.ninep.wire.Tmessage.*;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

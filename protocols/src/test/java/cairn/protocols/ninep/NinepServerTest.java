@@ -18,7 +18,6 @@ import cairn.protocols.ninep.client.NinepClient;
 import cairn.protocols.ninep.client.NinepException;
 import cairn.protocols.ninep.wire.Dirent;
 import cairn.protocols.ninep.wire.Qid;
-import cairn.protocols.ninep.wire.Rmessage;
 import cairn.protocols.ninep.wire.Rmessage.*;
 import cairn.protocols.ninep.wire.Tmessage.*;
 import java.io.IOException;
@@ -31,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -85,6 +83,21 @@ class NinepServerTest {
             assertEquals(VERSION, v.version());
             assertEquals(1 << 20, v.msize());
         }
+    }
+
+    @Test
+    void versionMidSessionClunksEveryFidAndReleasesPins() {
+        createFile("f", "data", 0644);
+        int f = c.newFid();
+        long ino = c.walkAll(0, f, "f").path();
+        c.lopen(f, O_RDONLY);
+        c.unlinkat(0, "f", 0);
+        assertEquals(VERSION, c.version(ServerFixture.MSIZE, VERSION).version());
+        assertErrno(Errno.EBADF, () -> c.getattr(0, GETATTR_BASIC));
+        assertErrno(Errno.EBADF, () -> c.read(f, 0, 1));
+        assertThrows(FsException.class, () -> fs.getattr(ino), "the open pin was released");
+        assertEquals("unknown", c.version(ServerFixture.MSIZE, "9P2000.u").version());
+        assertErrno(Errno.EINVAL, () -> c.attach(0, "", "", 0)); // unusable until a good Tversion
     }
 
     @Test
@@ -154,7 +167,10 @@ class NinepServerTest {
         assertErrno(Errno.EBADF, () -> c.getattr(999, GETATTR_BASIC)); // unknown
         c.lopen(f, O_RDONLY);
         assertErrno(Errno.EBADF, () -> c.lopen(f, O_RDONLY)); // open twice
-        assertErrno(Errno.EBADF, () -> c.walk(f, c.newFid())); // walk from open fid
+        assertErrno(Errno.EBADF, () -> c.walk(f, f)); // walk in place of an open fid
+        int clone = c.walkClone(f); // a walk from it to a new fid is allowed (diod and QEMU allow it)
+        assertErrno(Errno.EBADF, () -> c.read(clone, 0, 1)); // the clone is not open
+        c.clunk(clone);
         assertErrno(Errno.EBADF, () -> c.write(f, 0, bytes("y"))); // read-only open
         c.clunk(f);
         assertErrno(Errno.EBADF, () -> c.clunk(f)); // reuse after clunk

@@ -11,7 +11,7 @@ import java.util.List;
  * the payload's): u64 fields epoch, replayAfterWalId, walIdLastSeen, lastL0Seq, writtenAtMs, nextCheckpointId;
  * then u32-counted lists: l0 SSTs, runs (u64 id + SST list), checkpoints (u64 id, u64 manifestId,
  * u64 expiresAtMs, u16-length name), segments (u64). An SST: u16-length id, u32-length firstKey and lastKey,
- * u64 sizeBytes, u64 maxSeq.
+ * u64 sizeBytes, u64 maxSeq, u32-length descriptor.
  */
 public final class ManifestCodec {
     private ManifestCodec() {}
@@ -55,13 +55,13 @@ public final class ManifestCodec {
 
     private static void writeSsts(BinaryWriter w, List<SstHandle> ssts) {
         w.u32(ssts.size());
-        for (SstHandle s : ssts) w.string(s.id()).lengthPrefixed(s.firstKey()).lengthPrefixed(s.lastKey()).u64(s.sizeBytes()).u64(s.maxSeq());
+        for (SstHandle s : ssts) w.string(s.id()).lengthPrefixed(s.firstKey()).lengthPrefixed(s.lastKey()).u64(s.sizeBytes()).u64(s.maxSeq()).lengthPrefixed(s.descriptor());
     }
 
     private static List<SstHandle> readSsts(BinaryReader r) {
-        int n = r.count(26);
+        int n = r.count(30);
         List<SstHandle> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) out.add(new SstHandle(r.string(), r.lengthPrefixed(), r.lengthPrefixed(), r.u64(), r.u64()));
+        for (int i = 0; i < n; i++) out.add(new SstHandle(r.string(), r.lengthPrefixed(), r.lengthPrefixed(), r.u64(), r.u64(), r.lengthPrefixed()));
         return out;
     }
 }

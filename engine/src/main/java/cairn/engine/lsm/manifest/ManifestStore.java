@@ -93,14 +93,18 @@ public final class ManifestStore {
     public StoredManifest update(long epoch, Change change) {
         long deadlineNs = System.nanoTime() + retry.deadline().toNanos();
         long backoffMs = Math.max(1, retry.initialBackoff().toMillis());
-        while (true) {
+        for (int conflicts = 0; ; ) {
             StoredManifest latest = readLatest().orElseThrow(() -> new IllegalStateException("no manifest in " + store.describe()));
             long theirs = latest.manifest().epoch();
             if (theirs > epoch) throw new FencedException(epoch, theirs, "manifest " + latest.id() + " has a newer writer epoch");
             if (theirs < epoch) throw new IllegalStateException("manifest " + latest.id() + " has epoch " + theirs + " below own " + epoch);
+            // the deadline is checked only after re-reading, so a conflict caused by a newer epoch reports Fenced
+            if (conflicts > 0 && System.nanoTime() > deadlineNs) {
+                throw new IllegalStateException("manifest update kept conflicting until the deadline (" + conflicts + " conflicts)");
+            }
             Manifest next = change.apply(latest.id() + 1, latest.manifest()).withWrittenAtMs(System.currentTimeMillis());
             if (create(latest.id() + 1, next) == CreateResult.CREATED) return new StoredManifest(latest.id() + 1, next);
-            if (System.nanoTime() > deadlineNs) throw new IllegalStateException("manifest update kept conflicting until the deadline");
+            conflicts++;
             sleepMs(ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1, backoffMs + 1));
             backoffMs = Math.min(retry.maxBackoff().toMillis(), backoffMs * 2);
         }

@@ -218,6 +218,9 @@ public final class WalWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 fail(e);
                 return;
+            } catch (Throwable t) { // e.g. a simulated or real crash: nothing may wait on us any more
+                fail(new IllegalStateException("WAL flusher died", t));
+                return;
             }
             lock.lock();
             try {

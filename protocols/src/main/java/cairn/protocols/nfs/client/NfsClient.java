@@ -303,10 +303,10 @@ public final class NfsClient implements AutoCloseable {
 
     private <T> T nfs(int procedure, String name, Consumer<XdrWriter> args, Function<XdrReader, ?> failBody,
                       Function<XdrReader, T> okBody) {
-        return nfs(-1, procedure, name, args, failBody, okBody);
+        return nfs(null, procedure, name, args, failBody, okBody);
     }
 
-    private <T> T nfs(int xid, int procedure, String name, Consumer<XdrWriter> args, Function<XdrReader, ?> failBody,
+    private <T> T nfs(Integer xid, int procedure, String name, Consumer<XdrWriter> args, Function<XdrReader, ?> failBody,
                       Function<XdrReader, T> okBody) {
         return call(xid, Nfs3.PROGRAM, Nfs3.VERSION, procedure, args, r -> {
             int status = r.readInt();
@@ -316,16 +316,20 @@ public final class NfsClient implements AutoCloseable {
     }
 
     private <T> T call(int program, int version, int procedure, Consumer<XdrWriter> args, Function<XdrReader, T> results) {
-        return call(-1, program, version, procedure, args, results);
+        return call(null, program, version, procedure, args, results);
     }
 
-    /** One call; resent with the same xid on a fresh connection if the connection fails or times out. */
-    private <T> T call(int xid, int program, int version, int procedure, Consumer<XdrWriter> args,
+    /**
+     * One call ({@code xid} null: a fresh one); resent with the same xid on a fresh connection if the
+     * connection fails or times out.
+     */
+    private <T> T call(Integer xid, int program, int version, int procedure, Consumer<XdrWriter> args,
                        Function<XdrReader, T> results) {
         RpcException last = null;
         for (int attempt = 0; attempt < ATTEMPTS_MAX; attempt++) {
             RpcClient c = connection();
-            int id = xid != -1 ? xid : (xid = c.nextXid());
+            if (xid == null) xid = c.nextXid();
+            int id = xid;
             RpcReply reply;
             try {
                 reply = c.await(c.callAsync(id, program, version, procedure, auth, args));

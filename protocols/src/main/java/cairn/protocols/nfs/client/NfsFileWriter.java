@@ -3,6 +3,7 @@ package cairn.protocols.nfs.client;
 import cairn.protocols.nfs.Nfs3;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -35,7 +36,7 @@ public final class NfsFileWriter {
         int done = 0;
         do {
             int n = Math.min(Nfs3.IO_BYTES_MAX, data.length - done);
-            send(offset + done, java.util.Arrays.copyOfRange(data, done, done + n));
+            send(offset + done, Arrays.copyOfRange(data, done, done + n));
             done += n;
         } while (done < data.length);
     }

@@ -99,12 +99,12 @@ public final class NinepClient implements AutoCloseable {
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
-                holder[0].failAll(new ClosedChannelException());
+                if (holder[0] != null) holder[0].failAll(new ClosedChannelException());
             }
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                holder[0].failAll(cause);
+                if (holder[0] != null) holder[0].failAll(cause);
                 ctx.close();
             }
         };

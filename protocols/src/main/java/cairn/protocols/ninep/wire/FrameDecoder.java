@@ -12,6 +12,7 @@ import java.util.List;
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private volatile int maxFrameBytes;
+    private boolean failed;
 
     public FrameDecoder(int maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
@@ -24,10 +25,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) { // the stream cannot be trusted any more: drop everything until the channel is closed
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.readableBytes() >= 4) {
             long size = in.getUnsignedIntLE(in.readerIndex());
             if (size < Protocol.HEADER_BYTES || size > maxFrameBytes) {
                 in.skipBytes(in.readableBytes());
+                failed = true;
                 throw new ProtocolException("frame size " + size + " outside [7, " + maxFrameBytes + "]");
             }
             if (in.readableBytes() < size) return;

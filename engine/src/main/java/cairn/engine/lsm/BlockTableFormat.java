@@ -1,0 +1,64 @@
+package cairn.engine.lsm;
+
+import cairn.engine.lsm.cache.BlockCache;
+import cairn.engine.lsm.cache.RangeReader;
+import cairn.engine.lsm.cache.StoreRangeReader;
+import cairn.engine.lsm.entry.Entry;
+import cairn.engine.lsm.manifest.SstHandle;
+import cairn.engine.lsm.sst.ByteSource;
+import cairn.engine.lsm.sst.SstInfo;
+import cairn.engine.lsm.sst.SstOptions;
+import cairn.engine.lsm.sst.SstReader;
+import cairn.engine.lsm.sst.SstReaders;
+import cairn.engine.lsm.sst.SstWriter;
+import cairn.engine.store.ObjectStore;
+import cairn.engine.store.RetryPolicy;
+import java.util.Iterator;
+
+/**
+ * {@link TableFormat} over the block-based SST of {@code cairn.engine.lsm.sst}: blocks, bloom filter, block
+ * index, per-block compression and checksums, a block cache split into data and metadata. The manifest keeps the
+ * encoded {@link SstInfo} as the handle's descriptor, so an SST opens without reading its footer. Every store
+ * call goes through the retry policy.
+ */
+public final class BlockTableFormat implements TableFormat {
+    private final ObjectStore store;
+    private final SstOptions sstOptions;
+    private final RetryPolicy retry;
+    private final SstReaders readers;
+
+    public BlockTableFormat(ObjectStore store, SstOptions sstOptions, RetryPolicy retry, long cacheBytesMax) {
+        this.store = store;
+        this.sstOptions = sstOptions;
+        this.retry = retry;
+        RangeReader direct = new StoreRangeReader(store);
+        RangeReader retrying = (key, offset, length) -> retry.call("read " + key, () -> direct.read(key, offset, length));
+        this.readers = new SstReaders(retrying, new BlockCache(cacheBytesMax * 3 / 4, cacheBytesMax / 4));
+    }
+
+    @Override
+    public SstHandle write(Iterator<Entry> entries, long writerEpoch) {
+        // materialise once so a retried upload (a new SST id) writes the same entries
+        var all = new java.util.ArrayList<Entry>();
+        entries.forEachRemaining(all::add);
+        SstInfo info = retry.call("write SST", () -> new SstWriter(store, sstOptions, writerEpoch).write(all.iterator()));
+        return new SstHandle(info.id().toString(), info.firstKey(), info.lastKey(), info.sizeBytes(), info.maxSeq(), info.encode());
+    }
+
+    @Override
+    public Table open(SstHandle handle) {
+        SstInfo info = SstInfo.decode(new ByteSource(handle.descriptor(), handle.objectKey()));
+        SstReader reader = readers.reader(info);
+        return new Table() {
+            @Override
+            public Entry get(byte[] key, long readSeq) {
+                return reader.get(key, readSeq);
+            }
+
+            @Override
+            public Iterator<Entry> scan(byte[] from, byte[] to) {
+                return reader.scan(from, to).asIterator();
+            }
+        };
+    }
+}
