@@ -1,5 +1,6 @@
 package cairn.server;
 
+import cairn.engine.crypto.WrongPasswordException;
 import cairn.engine.store.StoreException;
 import cairn.server.cli.CairnCommand;
 import cairn.server.cli.CliException;
@@ -34,6 +35,10 @@ public final class Main {
                 case ConfigException c -> {
                     errors.println("cairn: config: " + c.getMessage());
                     return ExitCodes.CONFIG;
+                }
+                case WrongPasswordException c -> {
+                    errors.println("cairn: wrong password: " + c.getMessage() + " (nothing was changed)");
+                    return ExitCodes.WRONG_PASSWORD;
                 }
                 case StoreException c -> {
                     errors.println("cairn: object store: " + c.getMessage());

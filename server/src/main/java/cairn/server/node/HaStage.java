@@ -10,7 +10,8 @@ import cairn.election.RaftPeer;
 import cairn.election.RoleController;
 import cairn.election.RoleStatus;
 import cairn.engine.fs.FileSystem;
-import cairn.engine.fs.ValueTransform;
+import cairn.engine.crypto.Secret;
+import cairn.engine.crypto.ValueCodec;
 import cairn.engine.store.ObjectStore;
 import cairn.protocols.nbd.NbdExports;
 import cairn.server.config.CairnConfig;
@@ -39,22 +40,23 @@ final class HaStage implements AutoCloseable {
     private final RoleController controller;
     private volatile ProtocolServers servers;
 
-    private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, Metrics metrics, NodeStatus status) {
+    private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, ValueCodec codec, Metrics metrics, NodeStatus status) {
         this.store = store;
         String clientAddress = VolumeStage.clientAddress(config);
         this.volume = new HaVolume(store, VolumeStage.lsmOptions(config), VolumeStage.fsOptions(config),
-                ValueTransform.IDENTITY, new Serving(config, status), metrics.registry());
+                codec, new Serving(config, status), metrics.registry());
         this.elector = elector(config, ha, store, clientAddress);
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
                 new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
                 Duration.ofMillis(ha.pollIntervalMs()), metrics.registry());
     }
 
-    static HaStage start(CairnConfig config, HaConfig ha, Metrics metrics, NodeStatus status) {
+    static HaStage start(CairnConfig config, HaConfig ha, Secret secret, Metrics metrics, NodeStatus status) {
         ObjectStore store = Stores.open(config, metrics.registry());
         try {
             status.volume(store.describe());
-            var stage = new HaStage(config, ha, store, metrics, status);
+            ValueCodec codec = VolumeKeys.codec(store, secret, config, true);
+            var stage = new HaStage(config, ha, store, codec, metrics, status);
             stage.volume.startStandby();
             stage.controller.start();
             log.info("HA node {} ({} election) started as standby on {}", ha.nodeId(),
@@ -76,9 +78,20 @@ final class HaStage implements AutoCloseable {
                                 p.raftAddress().equals(self) ? clientAddress : ""))
                         .toList();
                 var selfPeer = peers.stream().filter(p -> p.raftAddress().equals(self.toString())).findFirst().orElseThrow();
-                yield new RaftElector(selfPeer, peers, config.cache().dir().resolve("raft"), (int) ha.electionTimeoutMs(), false);
+                yield new RaftElector(selfPeer, peers, raftDir(config), (int) ha.electionTimeoutMs(), false);
             }
         };
+    }
+
+    /** The raft log and metadata live under the cache dir; RocksDB creates only the last path element. */
+    private static java.nio.file.Path raftDir(CairnConfig config) {
+        var dir = config.cache().dir().resolve("raft");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the raft directory " + dir, e);
+        }
+        return dir;
     }
 
     RoleStatus roleStatus() {

@@ -1,5 +1,6 @@
 package cairn.server.node;
 
+import cairn.engine.crypto.Secret;
 import cairn.engine.fs.FileSystem;
 import cairn.server.Version;
 import cairn.server.admin.AdminRouter;
@@ -77,9 +78,9 @@ public final class Node implements AutoCloseable {
         stages.push(new Stage("admin socket", adminServer));
         log.info("admin socket at {}", adminServer.socket());
         startHttp();
-        Passwords.resolve(config.storage().key()); // generated once for the embedded default; used by the key manager
+        Secret secret = Secrets.resolve(config.storage().key());
         if (config.ha().isPresent() && !readOnly) {
-            ha = HaStage.start(config, config.ha().get(), metrics, status);
+            ha = HaStage.start(config, config.ha().get(), secret, metrics, status);
             stages.push(new Stage("HA volume", ha));
             NbdAdmin.register(admin, ha::fileSystem, ha::nbdExports);
             admin.register("failover", args -> ha.failover(args.values().get("to") instanceof String to && !to.isEmpty() ? to : null));
@@ -87,7 +88,7 @@ public final class Node implements AutoCloseable {
             log.info("cairn ready as an HA node (standby until elected): {}", status.listeners());
             return;
         }
-        volume = VolumeStage.open(config, readOnly, metrics, status);
+        volume = VolumeStage.open(config, readOnly, secret, metrics, status);
         stages.push(new Stage("volume", volume));
         CheckpointAdmin.register(admin, volume.db());
         var servers = volume.startServers(config.servers(), readOnly, status);

@@ -8,12 +8,12 @@ import cairn.engine.fs.DirPage;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.fs.FileType;
 import cairn.engine.fs.FsOptions;
-import cairn.engine.fs.ValueTransform;
+import cairn.engine.crypto.Secret;
+import cairn.engine.crypto.ValueCodec;
 import cairn.engine.lsm.LsmDb;
 import cairn.engine.lsm.LsmOptions;
 import cairn.engine.store.ObjectStore;
 import cairn.server.config.CairnConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,15 +53,20 @@ public final class VolumeCheck {
 
     /** Checks the volume of {@code config}; the node may be stopped or running (this is only a reader). */
     public static Report run(CairnConfig config, boolean readData) {
-        Passwords.resolve(config.storage().key()); // a missing or unreadable key is reported before any I/O
-        try (ObjectStore store = Stores.open(config, new SimpleMeterRegistry());
-                LsmDb db = LsmDb.openReader(store, LsmOptions.defaults())) {
-            var fs = CairnFileSystem.open(db, FsOptions.defaults(), ValueTransform.IDENTITY);
-            try {
-                return check(fs, readData);
-            } finally {
-                fs.close();
+        Secret secret = Secrets.resolve(config.storage().key()); // a missing key file is reported before any I/O
+        try (ObjectStore store = VolumeStores.open(config)) {
+            ValueCodec codec = VolumeKeys.codec(store, secret, config, false);
+            try (LsmDb db = LsmDb.openReader(store, LsmOptions.defaults())) {
+                return checkAndClose(CairnFileSystem.open(db, FsOptions.defaults(), codec), readData);
             }
+        }
+    }
+
+    private static Report checkAndClose(CairnFileSystem fs, boolean readData) {
+        try {
+            return check(fs, readData);
+        } finally {
+            fs.close();
         }
     }
 

@@ -1,9 +1,10 @@
 package cairn.server.node;
 
+import cairn.engine.crypto.Secret;
+import cairn.engine.crypto.ValueCodec;
 import cairn.engine.fs.CairnFileSystem;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.fs.FsOptions;
-import cairn.engine.fs.ValueTransform;
 import cairn.engine.lsm.LsmDb;
 import cairn.engine.lsm.LsmOptions;
 import cairn.engine.store.ObjectStore;
@@ -20,12 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The volume of a node: object store, writer epoch, LSM, filesystem, and the protocol servers on top.
- * Opened in that order, closed in reverse.
+ * The volume of a single node: object store, data key, writer epoch, LSM, filesystem, and the protocol
+ * servers on top. Opened in that order, closed in reverse.
  *
- * <p>Not wired yet (not on main): value encryption and compression (the key manager; values are stored
- * in plaintext until it lands, and the log says so). A node with {@code [ha]} uses {@link HaStage} instead
- * (unless it runs read-only).
+ * <p>A node with {@code [ha]} uses {@link HaStage} instead (unless it runs read-only).
  */
 final class VolumeStage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VolumeStage.class);
@@ -40,11 +39,13 @@ final class VolumeStage implements AutoCloseable {
         this.fs = fs;
     }
 
-    static VolumeStage open(CairnConfig config, boolean readOnly, Metrics metrics, NodeStatus status) {
+    static VolumeStage open(CairnConfig config, boolean readOnly, Secret secret, Metrics metrics, NodeStatus status) {
         ObjectStore store = Stores.open(config, metrics.registry());
         LsmDb db = null;
         try {
             status.volume(store.describe());
+            // Keys first: a wrong password stops here, before an epoch is claimed or anything else is written.
+            ValueCodec codec = VolumeKeys.codec(store, secret, config, !readOnly);
             LsmOptions options = lsmOptions(config);
             if (readOnly) {
                 db = LsmDb.openReader(store, options);
@@ -54,8 +55,7 @@ final class VolumeStage implements AutoCloseable {
                 db = LsmDb.openWriter(store, options, epoch);
                 status.leader(true, epoch);
             }
-            log.warn("values are stored unencrypted and uncompressed: the key manager is not in this build yet");
-            CairnFileSystem fs = CairnFileSystem.open(db, fsOptions(config), ValueTransform.IDENTITY);
+            CairnFileSystem fs = CairnFileSystem.open(db, fsOptions(config), codec);
             log.info("volume {} open {} at epoch {}", fs.volumeId(), readOnly ? "read-only" : "as writer", db.epoch());
             registerMeters(metrics, db, fs);
             return new VolumeStage(store, db, fs);

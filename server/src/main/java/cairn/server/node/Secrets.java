@@ -1,5 +1,6 @@
 package cairn.server.node;
 
+import cairn.engine.crypto.Secret;
 import cairn.server.config.ConfigException;
 import cairn.server.config.KeySource;
 import java.io.IOException;
@@ -11,22 +12,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Base64;
+import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns a {@link KeySource} into the volume password, generating the embedded default's key file once. */
-public final class Passwords {
-    private static final Logger log = LoggerFactory.getLogger(Passwords.class);
+/**
+ * Turns a {@link KeySource} into the password that unlocks the volume. A key file holds the password as text
+ * (trailing whitespace ignored; e.g. 64 hex digits); the embedded default generates one once, mode 0600.
+ */
+public final class Secrets {
+    private static final Logger log = LoggerFactory.getLogger(Secrets.class);
     private static final int KEY_FILE_BYTES_MAX = 4096;
     private static final int GENERATED_BYTES = 32;
 
-    private Passwords() {}
+    private Secrets() {}
 
-    public static String resolve(KeySource source) {
+    public static Secret resolve(KeySource source) {
         return switch (source) {
-            case KeySource.Password p -> p.value();
-            case KeySource.KeyFile f -> read(f);
+            case KeySource.Password p -> Secret.password(p.value());
+            case KeySource.KeyFile f -> Secret.password(read(f));
         };
     }
 
@@ -45,15 +49,15 @@ public final class Passwords {
         }
     }
 
-    /** Writes a random password with mode 0600 (created with that mode, never readable by others). */
+    /** Writes 32 random bytes as hex, created with mode 0600 (never readable by others, not even briefly). */
     private static void create(Path path) throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
         byte[] random = new byte[GENERATED_BYTES];
         new SecureRandom().nextBytes(random);
-        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n";
+        String password = HexFormat.of().formatHex(random) + "\n";
         try {
             Files.write(Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                    password.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
+                    password.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE, StandardOpenOption.SYNC);
         } catch (FileAlreadyExistsException e) {
             return; // a concurrent start created it first: use theirs
         }
