@@ -78,21 +78,11 @@ final class HaStage implements AutoCloseable {
                                 p.raftAddress().equals(self) ? clientAddress : ""))
                         .toList();
                 var selfPeer = peers.stream().filter(p -> p.raftAddress().equals(self.toString())).findFirst().orElseThrow();
-                yield new RaftElector(selfPeer, peers, raftDir(config), (int) ha.electionTimeoutMs(), false);
+                yield new RaftElector(selfPeer, peers, config.cache().dir().resolve("raft"), (int) ha.electionTimeoutMs(), false);
             }
         };
     }
 
-    /** The raft log and metadata live under the cache dir; RocksDB creates only the last path element. */
-    private static java.nio.file.Path raftDir(CairnConfig config) {
-        var dir = config.cache().dir().resolve("raft");
-        try {
-            java.nio.file.Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create the raft directory " + dir, e);
-        }
-        return dir;
-    }
 
     RoleStatus roleStatus() {
         return controller.status();
