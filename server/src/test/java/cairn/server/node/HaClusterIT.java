@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HaClusterIT {
 
-    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration START = Duration.ofSeconds(300); // three JVMs on two loaded cores can take minutes
 
     @TempDir
     Path dir;

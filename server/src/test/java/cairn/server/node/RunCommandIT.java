@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the admin CLI and a real NBD client, stops it with SIGTERM, and checks the data after a restart.
  */
 class RunCommandIT {
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = Duration.ofSeconds(180); // a cold JVM on two loaded cores
 
     @TempDir
     Path dir;
