@@ -10,7 +10,7 @@ posix="$CAIRN_TOP/e2e/suites/posix"
 set -u
 export PJ=/tmp/pj.pl
 mkdir -p /mnt/ref /mnt/nfs /mnt/9p
-truncate -s 128M /tmp/ref.img && mkfs.ext4 -q /tmp/ref.img && mount -o loop /tmp/ref.img /mnt/ref
+truncate -s 128M /tmp/ref.img && mkfs.ext4 -q -b 4096 /tmp/ref.img && mount -o loop /tmp/ref.img /mnt/ref
 mount -t nfs -o vers=3,proto=tcp,port=2049,mountport=2049,mountproto=tcp,nolock 10.0.2.2:/ /mnt/nfs
 mount -t 9p -o trans=tcp,port=5564,version=9p2000.L,msize=1048576,cache=mmap,access=user 10.0.2.2 /mnt/9p
 bad=0; summary=""
