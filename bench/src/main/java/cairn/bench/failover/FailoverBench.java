@@ -34,6 +34,7 @@ public final class FailoverBench {
     private static final String EXPORT = "bench";
     private static final int BLOCKS = 4096; // 16 MiB written round-robin
     private static final long STEP_DEADLINE_MS = 180_000;
+    private static final int VERIFY_ATTEMPTS = 5;
 
     public static void main(String[] args) throws Exception {
         int runs = 20;
@@ -83,9 +84,20 @@ public final class FailoverBench {
                 long t0 = writer.killedAt();
                 failoverMs[run] = (writer.firstAckAt() - t0) / 1_000_000;
                 long seenMs = writer.leaderSeenAt() == 0 ? -1 : (writer.leaderSeenAt() - t0) / 1_000_000;
-                ClusterNode leader = awaitLeader(nodes, victim);
                 writer.pause(STEP_DEADLINE_MS);
-                long lost = writer.lostWrites(leader);
+                ClusterNode leader = null;
+                long lost = -1;
+                // Under heavy load leadership may move again while we read back; read from whoever leads then.
+                for (int attempt = 1; lost < 0; attempt++) {
+                    leader = awaitLeader(nodes, victim);
+                    try {
+                        lost = writer.lostWrites(leader);
+                    } catch (java.util.concurrent.ExecutionException | IOException e) {
+                        if (attempt == VERIFY_ATTEMPTS) throw e;
+                        System.out.println("run " + (run + 1) + ": read-back from " + leader.id + " failed (" + e
+                                + "), leadership moved? retrying");
+                    }
+                }
                 lostTotal += lost;
                 Map<String, Double> sums = phaseSums(leader.metrics());
                 Map<String, Double> before = lastSums.getOrDefault(leader.id, Map.of());
