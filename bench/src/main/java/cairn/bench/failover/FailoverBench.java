@@ -145,6 +145,17 @@ public final class FailoverBench {
         S3ProxyFixture s3 = S3ProxyFixture.start();
         closers.add(s3);
         String bucket = s3.createBucket();
+        int port = s3.endpoint().getPort();
+        if (latencyMs > 0) port = faultProxy(s3, latencyMs, closers);
+        else System.out.println("s3proxy " + s3.endpoint() + " (no fault proxy)");
+        return "[storage]\nurl = \"s3://" + bucket + "/vol\"\n"
+                + "[aws]\nendpoint = \"http://127.0.0.1:" + port + "\"\nregion = \"us-east-1\"\n"
+                + "access_key_id = \"" + S3ProxyFixture.IDENTITY + "\"\nsecret_access_key = \""
+                + S3ProxyFixture.CREDENTIAL + "\"\npath_style = true\n";
+    }
+
+    /** The chaos module's S3 fault proxy in front of s3proxy, adding {@code latencyMs} to every request. */
+    private static int faultProxy(S3ProxyFixture s3, long latencyMs, List<AutoCloseable> closers) throws Exception {
         FaultPlan plan = new FaultPlan(1);
         plan.add(FaultRule.parse("kind=latency ms=" + latencyMs));
         S3FaultProxy proxy = new S3FaultProxy(s3.endpoint(), plan);
@@ -152,10 +163,7 @@ public final class FailoverBench {
         InetSocketAddress at = proxy.start(new InetSocketAddress("127.0.0.1", 0));
         System.out.println("s3proxy " + s3.endpoint() + " behind fault proxy 127.0.0.1:" + at.getPort()
                 + " (" + latencyMs + " ms latency on every request)");
-        return "[storage]\nurl = \"s3://" + bucket + "/vol\"\n"
-                + "[aws]\nendpoint = \"http://127.0.0.1:" + at.getPort() + "\"\nregion = \"us-east-1\"\n"
-                + "access_key_id = \"" + S3ProxyFixture.IDENTITY + "\"\nsecret_access_key = \""
-                + S3ProxyFixture.CREDENTIAL + "\"\npath_style = true\n";
+        return at.getPort();
     }
 
     private static List<ClusterNode> cluster(Path work, String storageSection, Path jar) throws IOException {
