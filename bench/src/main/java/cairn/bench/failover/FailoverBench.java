@@ -62,8 +62,15 @@ public final class FailoverBench {
             String storageSection = storageSection(store, work, latencyMs, closers);
             nodes.addAll(cluster(work, storageSection, Path.of(jar).toAbsolutePath()));
             for (ClusterNode n : nodes) n.start();
-            ClusterNode first = awaitLeader(nodes, -1);
-            createDevice(first, Path.of(jar).toAbsolutePath());
+            // Under heavy load leadership can move between finding the leader and the admin command: retry.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    createDevice(awaitLeader(nodes, -1), Path.of(jar).toAbsolutePath());
+                    break;
+                } catch (IllegalStateException e) {
+                    if (attempt == VERIFY_ATTEMPTS) throw e;
+                }
+            }
             writer = new BarrierWriter(nodes, EXPORT, BLOCKS);
             writerThread = Thread.ofPlatform().name("barrier-writer").start(writer);
             awaitAcks(writer, 100);
