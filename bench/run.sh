@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Benchmarks (never part of the test run). Usage: bench/run.sh engine [scale]
+# Benchmarks (never part of the test run). Usage: bench/run.sh engine [scale] | fs [files dirEntries seqMiB randOps]
+#   | failover [--runs N] [--store file|s3proxy]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; top="$(dirname "$here")"
 source "$top/bin/find-jdk.sh"; export JAVA_HOME="$(cairn_find_jdk)"
 what="${1:-engine}"; shift || true
-"$top/mvnw" -q -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -pl bench -am
+if [ "$what" = failover ]; then build=(-pl server,bench -am); else build=(-pl bench -am); fi
+"$top/mvnw" -q -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt "${build[@]}" >&2
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 case "$what" in
   engine) exec "$JAVA_HOME/bin/java" -Xmx4g --enable-native-access=ALL-UNNAMED -cp "$cp" cairn.bench.EngineBench "$@" ;;
-  *) echo "unknown benchmark $what (engine)" >&2; exit 2 ;;
+  fs) exec "$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$cp" cairn.bench.fs.FsBench "$@" ;;
+  failover) exec "$JAVA_HOME/bin/java" -Xmx512m -cp "$cp" cairn.bench.failover.FailoverBench \
+      --jar "$top/server/target/cairn.jar" "$@" ;;
+  *) echo "unknown benchmark $what (engine, fs, failover)" >&2; exit 2 ;;
 esac

@@ -13,6 +13,8 @@ suite="${1:-smoke}"
 ns="cairn-e2e-$$"
 work="$(mktemp -d /tmp/cairn-e2e.XXXXXX)"
 cleanup() {
+  local rc=$?
+  [ $rc -ne 0 ] && [ -f "$work/server.log" ] && { echo "e2e: $suite failed (exit $rc); server log tail:"; tail -n 40 "$work/server.log"; } >&2
   [ -f "$work/cairn.pid" ] && kill -9 "$(cat "$work/cairn.pid")" 2>/dev/null || true
   ip netns del "$ns" 2>/dev/null || true
   rm -rf "$work"
@@ -22,4 +24,6 @@ ip netns add "$ns"
 ip -n "$ns" link set lo up
 export CAIRN_E2E_NS="$ns" CAIRN_E2E_WORK="$work" CAIRN_TOP="$top"
 source "$here/lib/host.sh"
+start=$SECONDS
 source "$here/suites/$suite.sh"
+echo "e2e: $suite passed in $((SECONDS - start)) s"

@@ -11,6 +11,20 @@ with_zfs=0; [ "${1:-}" = "--zfs" ] && with_zfs=1
 stamp="$cache/guest.ok"; [ $with_zfs -eq 1 ] && stamp="$cache/guest-zfs.ok"
 [ -f "$stamp" ] && [ "$stamp" -nt "$here/lib/guest-init.sh" ] && { echo "build-guest: cached in $cache"; exit 0; }
 [ "$(id -u)" -eq 0 ] || { echo "build-guest: needs root (debootstrap + chroot)" >&2; exit 1; }
+if [ -f "$stamp" ] && [ -f "$cache/root.img" ]; then
+  # Only the guest init changed: write it into the image in place (seconds) instead of rebuilding it.
+  init=/usr/local/sbin/cairn-guest-init
+  debugfs -w -R "rm $init" "$cache/root.img" > /dev/null 2>&1 || true
+  debugfs -w -f - "$cache/root.img" > /dev/null 2>&1 <<DEBUGFS
+cd /usr/local/sbin
+write $here/lib/guest-init.sh cairn-guest-init
+sif $init mode 0100755
+DEBUGFS
+  debugfs -R "cat $init" "$cache/root.img" 2>/dev/null | cmp -s - "$here/lib/guest-init.sh" \
+    || { echo "build-guest: could not update $init in $cache/root.img" >&2; exit 1; }
+  [ -d "$cache/rootfs" ] && install -m 0755 "$here/lib/guest-init.sh" "$cache/rootfs$init"
+  touch "$stamp"; echo "build-guest: updated the guest init in $cache/root.img"; exit 0
+fi
 
 need=(debootstrap qemu-system-x86 e2fsprogs)
 missing=(); for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
