@@ -225,7 +225,8 @@ public final class CairnFileSystem implements FileSystem {
             if (change.uid() != null || change.gid() != null) {
                 if (change.uid() != null) n.uid = change.uid();
                 if (change.gid() != null) n.gid = change.gid();
-                if (!c.isRoot() && !n.isDir() && change.mode() == null) n.mode = Permissions.killPrivileges(n.mode);
+                // Linux (since 2.2.13) clears suid/sgid on every chown of a non-directory, root's included.
+                if (!n.isDir() && change.mode() == null) n.mode = Permissions.killPrivileges(n.mode);
             }
             if (change.size() != null) {
                 if (change.size() != n.size) {

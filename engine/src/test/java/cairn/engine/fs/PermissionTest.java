@@ -134,7 +134,11 @@ class PermissionTest {
 
         fs.setattr(root, f, SetAttr.mode(06777));
         fs.setattr(root, f, new SetAttr(null, null, 100, null, null, null));
-        assertEquals(06777, fs.getattr(f).mode());
+        assertEquals(0777, fs.getattr(f).mode(), "chown by root clears too, as Linux does (the e2e ext4 reference)");
+
+        fs.setattr(root, f, SetAttr.mode(06777));
+        fs.setattr(root, f, new SetAttr(06777, null, 100, null, null, null));
+        assertEquals(06777, fs.getattr(f).mode(), "unless the same call sets the mode");
     }
 
     @Test
