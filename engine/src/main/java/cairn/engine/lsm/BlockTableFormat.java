@@ -42,13 +42,31 @@ public final class BlockTableFormat implements TableFormat {
         var all = new java.util.ArrayList<Entry>();
         entries.forEachRemaining(all::add);
         SstInfo info = retry.call("write SST", () -> new SstWriter(store, sstOptions, writerEpoch).write(all.iterator()));
+        return handle(info);
+    }
+
+    /** The manifest record of an SST of this format. */
+    public static SstHandle handle(SstInfo info) {
         return new SstHandle(info.id().toString(), info.firstKey(), info.lastKey(), info.sizeBytes(), info.maxSeq(), info.encode());
+    }
+
+    /** The SST library's record of a manifest SST (decoded from the descriptor). */
+    public static SstInfo info(SstHandle handle) {
+        return SstInfo.decode(new ByteSource(handle.descriptor(), handle.objectKey()));
+    }
+
+    /** The open readers, shared with compaction (which scans without filling the block cache). */
+    public SstReaders readers() {
+        return readers;
+    }
+
+    public SstOptions sstOptions() {
+        return sstOptions;
     }
 
     @Override
     public Table open(SstHandle handle) {
-        SstInfo info = SstInfo.decode(new ByteSource(handle.descriptor(), handle.objectKey()));
-        SstReader reader = readers.reader(info);
+        SstReader reader = readers.reader(info(handle));
         return new Table() {
             @Override
             public Entry get(byte[] key, long readSeq) {

@@ -29,6 +29,10 @@ record DbState(Memtable active, List<Frozen> frozen, List<SstHandle> l0, List<So
         return new DbState(fresh, f, l0, runs);
     }
 
+    DbState withTables(List<SstHandle> newL0, List<SortedRun> newRuns) {
+        return new DbState(active, frozen, newL0, newRuns);
+    }
+
     DbState withoutFrozen(Frozen done, List<SstHandle> newL0, List<SortedRun> newRuns) {
         List<Frozen> f = new ArrayList<>(frozen);
         f.remove(done);

@@ -8,6 +8,7 @@ import cairn.engine.lsm.manifest.ManifestStore;
 import cairn.engine.lsm.manifest.SstHandle;
 import cairn.engine.lsm.manifest.StoredManifest;
 import cairn.engine.lsm.memtable.Memtable;
+import cairn.engine.lsm.sst.SstOptions;
 import cairn.engine.lsm.value.ValuePointer;
 import cairn.engine.lsm.value.ValueStore;
 import cairn.engine.lsm.wal.WalNames;
@@ -21,6 +22,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,6 +60,10 @@ public final class LsmDb implements Db {
     private Thread memtableFlusher;
     private Thread gcThread;
     private final GarbageCollector gc;
+    /** Serializes this writer's table commits (flush, compaction) so the published state follows the manifest. */
+    private final ReentrantLock tablesCommitLock = new ReentrantLock();
+    private final SnapshotSeqs snapshots = new SnapshotSeqs();
+    private WriterCompaction compaction;
 
     // reader
     private final WalTailer tailer;
@@ -69,11 +76,17 @@ public final class LsmDb implements Db {
 
     /** Everything a database needs from the bucket, shared by a reader and the writer it is promoted to. */
     private record Shared(ObjectStore store, LsmOptions options, ManifestStore manifests, ValueStore values,
-                          TableFormat tables, Set<String> sstsInFlight) {
+                          BlockTableFormat tables, Set<String> sstsInFlight, LsmMetrics metrics, AtomicReference<LsmDb> live) {
         static Shared of(ObjectStore store, LsmOptions options) {
             var values = new ValueStore(store, options.retry(), WalNames::key, options.valueCacheBytesMax());
-            var tables = new BlockTableFormat(store, cairn.engine.lsm.sst.SstOptions.defaults(), options.retry(), options.tableCacheBytesMax());
-            return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables, ConcurrentHashMap.newKeySet());
+            var tables = new BlockTableFormat(store, SstOptions.defaults(), options.retry(), options.tableCacheBytesMax());
+            var live = new AtomicReference<LsmDb>();
+            var metrics = new LsmMetrics(options.metrics(), () -> {
+                LsmDb db = live.get();
+                return db == null ? 0 : db.memtableBytes();
+            });
+            return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables,
+                    ConcurrentHashMap.newKeySet(), metrics, live);
         }
     }
 
@@ -89,6 +102,7 @@ public final class LsmDb implements Db {
         this.nextSeq = tailer.maxSeq() + 1;
         this.memtableStartWalId = m == null ? 0 : m.manifest().replayAfterWalId();
         this.gc = role == Role.WRITER ? new GarbageCollector(shared.store(), shared.manifests(), shared.options(), epoch, shared.sstsInFlight()) : null;
+        if (role != Role.CHECKPOINT) shared.live().set(this);
     }
 
     // ---------------------------------------------------------------- opening
@@ -142,8 +156,13 @@ public final class LsmDb implements Db {
         var f = WriterFencing.fence(shared.store(), shared.manifests(), shared.options().retry(), epoch);
         tailer.applyManifest(f.manifest());
         tailer.applyWal(f.fenceWalId() - 1, true, () -> {});
-        var wal = new WalWriter(shared.store(), shared.options(), epoch, f.fenceWalId(), shared.values());
+        var wal = new WalWriter(shared.store(), shared.options(), epoch, f.fenceWalId(), shared.values(), shared.metrics());
         LsmDb db = new LsmDb(shared, Role.WRITER, epoch, tailer, wal);
+        if (shared.options().compaction() != null) {
+            db.compaction = new WriterCompaction(shared.store(), shared.tables(), shared.options(), epoch,
+                    shared.sstsInFlight(), shared.metrics(), db.compactionWriter());
+            db.compaction.trigger(); // L0s left by an earlier writer may be waiting
+        }
         db.memtableFlusher = Thread.ofVirtual().name("cairn-memtable-flusher-e" + epoch).start(db::flushLoop);
         if (shared.options().gcIntervalMs() > 0) db.gcThread = Thread.ofVirtual().name("cairn-gc-e" + epoch).start(db::gcLoop);
         return db;
@@ -161,9 +180,18 @@ public final class LsmDb implements Db {
         return currentView().scan(fromInclusive, toExclusive);
     }
 
+    /** Like {@link #scan}, but POINTER (large) values are not fetched: their values come back empty. */
+    @Override
+    public KvIterator scanKeys(byte[] fromInclusive, byte[] toExclusive) {
+        return currentView().scanKeys(fromInclusive, toExclusive);
+    }
+
     @Override
     public Snapshot snapshot() {
-        StateReader view = currentView();
+        long seq = visibleSeq; // seq first, state second: see the class comment
+        StateReader view = new StateReader(state, seq, shared.tables(), shared.values());
+        snapshots.open(seq);
+        AtomicBoolean open = new AtomicBoolean(true);
         return new Snapshot() {
             @Override
             public Optional<byte[]> get(byte[] key) {
@@ -176,7 +204,14 @@ public final class LsmDb implements Db {
             }
 
             @Override
-            public void close() {}
+            public KvIterator scanKeys(byte[] fromInclusive, byte[] toExclusive) {
+                return view.scanKeys(fromInclusive, toExclusive);
+            }
+
+            @Override
+            public void close() {
+                if (open.compareAndSet(true, false)) snapshots.close(seq);
+            }
         };
     }
 
@@ -290,19 +325,86 @@ public final class LsmDb implements Db {
             wal.awaitDurable(f.coveredWalId());
             final SstHandle written = sst;
             List<Long> segments = segmentsOf(mem);
-            StoredManifest m = shared.manifests().update(epoch, (id, base) ->
-                    base.withFlushedL0(written, f.coveredWalId(), mem.maxSeq(), segments).withWalIdLastSeen(wal.durableId()));
-            writeLock.lock();
+            tablesCommitLock.lock();
             try {
-                state = state.withoutFrozen(f, m.manifest().l0(), m.manifest().runs());
-                frozenChanged.signalAll();
+                StoredManifest m = shared.manifests().update(epoch, (id, base) ->
+                        base.withFlushedL0(written, f.coveredWalId(), mem.maxSeq(), segments).withWalIdLastSeen(wal.durableId()));
+                writeLock.lock();
+                try {
+                    state = state.withoutFrozen(f, m.manifest().l0(), m.manifest().runs());
+                    frozenChanged.signalAll();
+                } finally {
+                    writeLock.unlock();
+                }
             } finally {
-                writeLock.unlock();
+                tablesCommitLock.unlock();
             }
         } finally {
             if (sst != null) shared.sstsInFlight().remove(sst.objectKey());
         }
+        if (compaction != null) compaction.trigger();
     }
+
+    /** How compaction sees this writer. */
+    private WriterCompaction.Writer compactionWriter() {
+        return new WriterCompaction.Writer() {
+            @Override
+            public DbState state() {
+                return state;
+            }
+
+            @Override
+            public long minRetainedSeq() {
+                return snapshots.oldest(visibleSeq);
+            }
+
+            @Override
+            public boolean accepting() {
+                return !closed && wal.failure() == null;
+            }
+
+            @Override
+            public StoredManifest commitTables(ManifestStore.Change change) {
+                tablesCommitLock.lock();
+                try {
+                    StoredManifest m = shared.manifests().update(epoch, change);
+                    writeLock.lock();
+                    try {
+                        state = state.withTables(m.manifest().l0(), m.manifest().runs());
+                    } finally {
+                        writeLock.unlock();
+                    }
+                    return m;
+                } finally {
+                    tablesCommitLock.unlock();
+                }
+            }
+
+            @Override
+            public void failed(RuntimeException error) {
+                wal.fail(error);
+            }
+        };
+    }
+
+    /**
+     * Runs compaction until the planner has nothing left to do (the writer also compacts in the background);
+     * returns the number of jobs this writer committed. Throws the failure of a job that failed meanwhile.
+     */
+    public long compactNow() {
+        requireWriter();
+        if (compaction == null) return 0;
+        return compaction.compactNow(TimeUnit.MINUTES.toMillis(5));
+    }
+
+    /** Bytes held by the active and frozen memtables. */
+    long memtableBytes() {
+        DbState s = state;
+        long bytes = s.active().sizeBytes();
+        for (DbState.Frozen f : s.frozen()) bytes += f.memtable().sizeBytes();
+        return bytes;
+    }
+
 
     private static List<Long> segmentsOf(Memtable mem) {
         Set<Long> ids = new TreeSet<>();
@@ -351,13 +453,19 @@ public final class LsmDb implements Db {
     /** Runs one GC pass now (the writer also runs it every {@code gcIntervalMs}). */
     public GarbageCollector.Report runGc() {
         requireWriter();
-        return gc.run(System.currentTimeMillis());
+        return countDeleted(gc.run(System.currentTimeMillis()));
+    }
+
+    private GarbageCollector.Report countDeleted(GarbageCollector.Report r) {
+        shared.metrics().gcDeleted(r.manifestsDeleted() + r.walDeleted() + r.sstsDeleted());
+        return r;
     }
 
     private void gcLoop() {
         while (!awaitStop(shared.options().gcIntervalMs())) {
+            if (compaction != null) compaction.trigger(); // the compaction timer
             try {
-                gc.run(System.currentTimeMillis());
+                countDeleted(gc.run(System.currentTimeMillis()));
             } catch (FencedException e) {
                 wal.fail(e);
                 return;
@@ -477,6 +585,7 @@ public final class LsmDb implements Db {
 
     @Override
     public void close() {
+        shared.live().compareAndSet(this, null); // the memtable gauge stops reading this database
         if (role == Role.READER) {
             if (!closed) {
                 stopPoller();
@@ -497,6 +606,7 @@ public final class LsmDb implements Db {
             writeLock.unlock();
         }
         join(memtableFlusher);
+        if (compaction != null) compaction.close();
         join(gcThread);
         wal.close();
     }

@@ -1,6 +1,8 @@
 package cairn.engine.lsm;
 
+import cairn.engine.lsm.compaction.CompactionOptions;
 import cairn.engine.store.RetryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Tuning of one {@link LsmDb}. Units are in the names. Start from {@link #defaults()} and change fields with
@@ -21,6 +23,9 @@ import cairn.engine.store.RetryPolicy;
  * @param gcIntervalMs           how often a writer runs GC in the background; 0 = never (call it yourself)
  * @param leaseTtlMs             how long a reader lease protects what the reader reads
  * @param retry                  deadline and backoff of every store call
+ * @param compaction             size-tiered compaction the writer runs after memtable flushes and every
+ *                               {@code gcIntervalMs}; null = never compact
+ * @param metrics                where the engine's meters go ({@code docs/metrics.md}); null = nowhere
  */
 public record LsmOptions(
         long flushIntervalMs,
@@ -36,7 +41,9 @@ public record LsmOptions(
         long gcGraceMs,
         long gcIntervalMs,
         long leaseTtlMs,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        CompactionOptions compaction,
+        MeterRegistry metrics) {
 
     public LsmOptions {
         if (flushIntervalMs <= 0 || pollIntervalMs <= 0) throw new IllegalArgumentException("intervals must be positive");
@@ -50,46 +57,56 @@ public record LsmOptions(
 
     public static LsmOptions defaults() {
         return new LsmOptions(100, 4 << 20, 64L << 20, 64L << 20, 2, 1000, 4096, 200, 64L << 20, 128L << 20,
-                600_000, 60_000, 60_000, RetryPolicy.defaults(() -> {}));
+                600_000, 60_000, 60_000, RetryPolicy.defaults(() -> {}), CompactionOptions.defaults(), null);
     }
 
     public LsmOptions withFlushIntervalMs(long v) {
         return new LsmOptions(v, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
     }
 
     public LsmOptions withWalBytes(int bufferBytesMax, long unflushedBytesMax) {
         return new LsmOptions(flushIntervalMs, bufferBytesMax, unflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
     }
 
     public LsmOptions withMemtableBytesMax(long v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, v, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
     }
 
     public LsmOptions withWalObjectsPerMemtableMax(int v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                v, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                v, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
     }
 
     public LsmOptions withLargeValueBytes(int v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
     }
 
     public LsmOptions withPollIntervalMs(long v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
     }
 
     public LsmOptions withGc(long graceMs, long intervalMs) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry, compaction, metrics);
     }
 
     public LsmOptions withRetry(RetryPolicy v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v, compaction, metrics);
+    }
+
+    public LsmOptions withCompaction(CompactionOptions v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, v, metrics);
+    }
+
+    public LsmOptions withMetrics(MeterRegistry v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, v);
     }
 }

@@ -35,12 +35,22 @@ final class StateReader implements ReadView {
 
     @Override
     public KvIterator scan(byte[] fromInclusive, byte[] toExclusive) {
+        return new Resolving(merged(fromInclusive, toExclusive), true);
+    }
+
+    /** Values of POINTER entries (large values, in WAL segments) are not fetched and come back empty. */
+    @Override
+    public KvIterator scanKeys(byte[] fromInclusive, byte[] toExclusive) {
+        return new Resolving(merged(fromInclusive, toExclusive), false);
+    }
+
+    private Iterator<Entry> merged(byte[] fromInclusive, byte[] toExclusive) {
         List<Iterator<Entry>> sources = new ArrayList<>();
         sources.add(state.active().iterator(fromInclusive, toExclusive));
         for (DbState.Frozen f : state.frozen()) sources.add(f.memtable().iterator(fromInclusive, toExclusive));
         for (SstHandle h : state.l0()) if (overlaps(h, fromInclusive, toExclusive)) sources.add(tables.open(h).scan(fromInclusive, toExclusive));
         for (SortedRun r : state.runs()) sources.add(runScan(r, fromInclusive, toExclusive));
-        return new Resolving(new MergingIterator(sources));
+        return new MergingIterator(sources);
     }
 
     private Entry newest(byte[] key) {
@@ -105,12 +115,15 @@ final class StateReader implements ReadView {
 
     /** Keeps, per key, the newest version at or below the read seq, and drops deletes. */
     private final class Resolving implements KvIterator {
+        private static final byte[] NOT_LOADED = new byte[0];
         private final Iterator<Entry> merged;
+        private final boolean loadPointers;
         private byte[] decidedKey;
         private KeyValue next;
 
-        Resolving(Iterator<Entry> merged) {
+        Resolving(Iterator<Entry> merged, boolean loadPointers) {
             this.merged = merged;
+            this.loadPointers = loadPointers;
         }
 
         @Override
@@ -120,7 +133,9 @@ final class StateReader implements ReadView {
                 if (e.seq() > readSeq) continue;
                 if (decidedKey != null && Keys.compare(decidedKey, e.key()) == 0) continue;
                 decidedKey = e.key();
-                if (e.kind() != Entry.Kind.DELETE) next = new KeyValue(e.key().clone(), valueOf(e));
+                if (e.kind() == Entry.Kind.DELETE) continue;
+                byte[] value = e.kind() == Entry.Kind.POINTER && !loadPointers ? NOT_LOADED : valueOf(e);
+                next = new KeyValue(e.key().clone(), value);
             }
             return next != null;
         }

@@ -81,7 +81,7 @@ class LsmDbBasicTest {
                 db.barrier();
             }
             // the flush is asynchronous: wait for its manifest (with a deadline) before closing
-            ReaderTest.await("an L0 flushed by WAL object count", () -> !manifests.readLatest().orElseThrow().manifest().l0().isEmpty());
+            ReaderTest.await("an L0 flushed by WAL object count", () -> !manifests.readLatest().orElseThrow().manifest().allSsts().isEmpty());
         }
         var manifest = manifests.readLatest().orElseThrow().manifest();
         assertTrue(manifest.replayAfterWalId() >= 6, "replay point advanced: " + manifest.replayAfterWalId());

@@ -1,5 +1,6 @@
 package cairn.engine.lsm;
 
+import cairn.engine.lsm.compaction.CompactionOptions;
 import cairn.engine.store.RetryPolicy;
 import java.time.Duration;
 
@@ -19,6 +20,12 @@ final class TestOptions {
                 .withLargeValueBytes(256)
                 .withPollIntervalMs(10)
                 .withGc(600_000, 0)
-                .withRetry(fastRetry());
+                .withRetry(fastRetry())
+                .withCompaction(smallCompaction());
+    }
+
+    /** Compacts after 2 L0s, merges 2..4 runs, keeps at most 4, cuts SSTs at 4 KiB: compaction runs often. */
+    static CompactionOptions smallCompaction() {
+        return new CompactionOptions(2, 4, 2, 4, 4.0, 4, 4096, true);
     }
 }

@@ -34,6 +34,7 @@ class WriteAmplificationTest {
             }
             db.barrier();
             db.flushMemtable();
+            db.compactNow(); // counted: compaction rewrites are part of the amplification
             double wa = (double) (bytesPut.getAsLong() - setup) / userBytes;
             // the data is all there and readable after a reopen
             db.close();
@@ -60,5 +61,14 @@ class WriteAmplificationTest {
         double wa = measure(4096, 100, options);
         System.out.printf("write amplification, 100 B values: %.3f%n", wa);
         assertTrue(wa > 1.5 && wa < 3.5, "100 B values: " + wa);
+    }
+
+    @Test
+    void smallValuesWithCompactionIntoFewRuns() {
+        var options = LsmOptions.defaults().withRetry(TestOptions.fastRetry()).withMemtableBytesMax(32 << 10)
+                .withCompaction(new cairn.engine.lsm.compaction.CompactionOptions(4, 16, 4, 8, 4.0, 12, 64 << 10, true));
+        double wa = measure(8192, 100, options);
+        System.out.printf("write amplification, 100 B values, 32 KiB memtables, size-tiered compaction: %.3f%n", wa);
+        assertTrue(wa > 2 && wa < 8, "100 B values with compaction: " + wa);
     }
 }

@@ -202,6 +202,7 @@ class WriterFencingTest {
                 bdb.put(b("b-last"), b("x"));
                 bdb.flushMemtable();
                 bdb.barrier();
+                bdb.compactNow(); // quiesce: no manifest commits while GC runs
                 var report = bdb.runGc();
                 assertTrue(report.manifestsDeleted() > 0 && report.walDeleted() > 0, "GC deleted old slots: " + report);
                 assertTrue(bucket.head(nextManifest).isEmpty(), "the zombie's manifest slot was deleted");

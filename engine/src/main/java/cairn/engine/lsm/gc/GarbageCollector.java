@@ -56,12 +56,15 @@ public final class GarbageCollector {
     }
 
     public synchronized Report run(long nowMs) {
+        // Order matters: an SST listed here was registered in flight before its PUT, and leaves that set only
+        // after the manifest referencing it is committed; so it is in the copy or in the latest manifest read next.
+        List<String> ssts = listSsts();
+        Set<String> liveSsts = new HashSet<>(sstsInFlight);
         StoredManifest latest = manifests.readLatest().orElse(null);
         if (latest == null) return new Report(0, 0, 0);
         List<StoredManifest> roots = roots(latest, nowMs);
         long replayFloor = Long.MAX_VALUE;
         Set<Long> segments = new HashSet<>();
-        Set<String> liveSsts = new HashSet<>(sstsInFlight);
         Set<Long> rootIds = new HashSet<>();
         for (StoredManifest r : roots) {
             rootIds.add(r.id());
@@ -77,7 +80,7 @@ public final class GarbageCollector {
             m = deleteManifests(old.getValue()[0], rootIds);
             w = deleteWal(old.getValue()[1], segments);
         }
-        int s = deleteSsts(liveSsts, nowMs);
+        int s = deleteSsts(ssts, liveSsts, nowMs);
         return new Report(m, w, s);
     }
 
@@ -126,25 +129,30 @@ public final class GarbageCollector {
         }
     }
 
-    private int deleteSsts(Set<String> live, long nowMs) {
-        int n = 0;
-        Set<String> seen = new HashSet<>();
+    private List<String> listSsts() {
+        List<String> keys = new ArrayList<>();
         String after = null;
         while (true) {
             final String a = after;
             var page = retry.call("list sst/", () -> store.list("sst/", a, 1000));
-            for (ObjectInfo o : page.objects()) {
-                if (live.contains(o.key())) continue;
-                seen.add(o.key());
-                long since = sstUnreferencedSinceMs.computeIfAbsent(o.key(), k -> nowMs);
-                if (nowMs - since >= graceMs) {
-                    delete(o.key());
-                    seen.remove(o.key());
-                    n++;
-                }
-            }
-            if (!page.truncated()) break;
+            for (ObjectInfo o : page.objects()) keys.add(o.key());
+            if (!page.truncated()) return keys;
             after = page.lastKey();
+        }
+    }
+
+    private int deleteSsts(List<String> listed, Set<String> live, long nowMs) {
+        int n = 0;
+        Set<String> seen = new HashSet<>();
+        for (String key : listed) {
+            if (live.contains(key)) continue;
+            seen.add(key);
+            long since = sstUnreferencedSinceMs.computeIfAbsent(key, k -> nowMs);
+            if (nowMs - since >= graceMs) {
+                delete(key);
+                seen.remove(key);
+                n++;
+            }
         }
         sstUnreferencedSinceMs.keySet().retainAll(seen);
         return n;

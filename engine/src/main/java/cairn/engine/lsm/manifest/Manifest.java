@@ -55,6 +55,11 @@ public record Manifest(long epoch, long replayAfterWalId, long walIdLastSeen, lo
                 Math.max(lastL0Seq, maxSeq), writtenAtMs, nl0, runs, checkpoints, segs, nextCheckpointId);
     }
 
+    /** The same version with its SST layout replaced (a committed compaction). */
+    public Manifest withTables(List<SstHandle> newL0, List<SortedRun> newRuns) {
+        return new Manifest(epoch, replayAfterWalId, walIdLastSeen, lastL0Seq, writtenAtMs, newL0, newRuns, checkpoints, segments, nextCheckpointId);
+    }
+
     public Manifest withCheckpoints(List<Checkpoint> cps, long nextId) {
         return new Manifest(epoch, replayAfterWalId, walIdLastSeen, lastL0Seq, writtenAtMs, l0, runs, cps, segments, nextId);
     }

@@ -1,5 +1,6 @@
 package cairn.engine.lsm.wal;
 
+import cairn.engine.lsm.LsmMetrics;
 import cairn.engine.lsm.LsmOptions;
 import cairn.engine.lsm.WriteBatch;
 import cairn.engine.lsm.WriterFencing;
@@ -31,6 +32,7 @@ public final class WalWriter implements AutoCloseable {
     private final LsmOptions options;
     private final long epoch;
     private final ValueStore values;
+    private final LsmMetrics metrics;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -45,8 +47,9 @@ public final class WalWriter implements AutoCloseable {
     private final Thread flusher;
 
     /** Starts writing at {@code fenceId + 1}; everything up to the fence is already durable. */
-    public WalWriter(ObjectStore store, LsmOptions options, long epoch, long fenceId, ValueStore values) {
+    public WalWriter(ObjectStore store, LsmOptions options, long epoch, long fenceId, ValueStore values, LsmMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.options = options;
         this.epoch = epoch;
         this.values = values;
@@ -245,6 +248,7 @@ public final class WalWriter implements AutoCloseable {
         String key = WalNames.key(buffer.id);
         byte[] bytes = buffer.seal(epoch);
         ObjectFrame.verify(key, bytes, ObjectFrame.MAGIC_WAL, epoch);
+        long startNs = System.nanoTime();
         ConditionalPut result = options.retry().call("put " + key,
                 () -> store.putIfAbsent(key, bytes, Map.of("cairn-epoch", Long.toString(epoch))));
         if (result instanceof ConditionalPut.Conflict) {
@@ -252,6 +256,7 @@ public final class WalWriter implements AutoCloseable {
                 throw new IllegalStateException(key + " holds an older epoch's object past our fence");
             }
         }
+        metrics.walFlushed(System.nanoTime() - startNs);
         lock.lock();
         try {
             bytesWritten += bytes.length;
