@@ -43,7 +43,7 @@ final class HaStage implements AutoCloseable {
     private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, ValueCodec codec, Metrics metrics, NodeStatus status) {
         this.store = store;
         String clientAddress = VolumeStage.clientAddress(config);
-        this.volume = new HaVolume(store, VolumeStage.lsmOptions(config), VolumeStage.fsOptions(config),
+        this.volume = new HaVolume(store, VolumeStage.lsmOptions(config, metrics), VolumeStage.fsOptions(config),
                 codec, new Serving(config, status), metrics.registry());
         this.elector = elector(config, ha, store, clientAddress);
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,

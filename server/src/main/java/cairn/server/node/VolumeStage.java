@@ -46,7 +46,7 @@ final class VolumeStage implements AutoCloseable {
             status.volume(store.describe());
             // Keys first: a wrong password stops here, before an epoch is claimed or anything else is written.
             ValueCodec codec = VolumeKeys.codec(store, secret, config, !readOnly);
-            LsmOptions options = lsmOptions(config);
+            LsmOptions options = lsmOptions(config, metrics);
             if (readOnly) {
                 db = LsmDb.openReader(store, options);
                 status.leader(false, db.epoch());
@@ -66,10 +66,11 @@ final class VolumeStage implements AutoCloseable {
         }
     }
 
-    static LsmOptions lsmOptions(CairnConfig config) {
+    static LsmOptions lsmOptions(CairnConfig config, Metrics metrics) {
         var options = LsmOptions.defaults()
                 .withFlushIntervalMs(config.engine().flushIntervalMs())
-                .withMemtableBytesMax(config.engine().memtableBytes());
+                .withMemtableBytesMax(config.engine().memtableBytes())
+                .withMetrics(metrics.registry());
         return config.ha().map(ha -> options.withPollIntervalMs(ha.pollIntervalMs())).orElse(options);
     }
 
