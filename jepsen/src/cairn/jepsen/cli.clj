@@ -29,7 +29,7 @@
 
 (def options
   [[nil "--workload W" "append | set | register | crashfs" :default "append" :validate [workloads "unknown workload"]]
-   [nil "--nemesis LIST" "comma-separated: kill, pause (none: no faults)" :default "kill"
+   [nil "--nemesis LIST" "comma-separated: kill, pause (none: no faults)" :default #{:kill} :default-desc "kill"
     :parse-fn #(set (map keyword (remove str/blank? (str/split % #","))))]
    [nil "--nodes N" "cluster size (crashfs always uses 1)" :default 3 :parse-fn #(Integer/parseInt %)]
    [nil "--concurrency N" "client workers" :default 3 :parse-fn #(Integer/parseInt %)]
