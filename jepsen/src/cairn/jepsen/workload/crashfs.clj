@@ -58,11 +58,8 @@
   (open-client [this _ _] (assoc this :conn (nfs/connect (db/nfs-port cluster (first (:nodes cluster))))))
   (invoke! [this _ op]
     (if (= :lose-unfsynced-writes (:f op))
-      (let [node (first (:nodes cluster))]
-        (db/kill! cluster node)
-        (db/start! cluster node)
-        (db/await-leader cluster 60000)
-        {:type :info})
+      (do (db/crash! cluster (first (:nodes cluster)))
+          {:type :info})
       (try {:type :ok :value (apply! conn op)}
            (catch NfsException e
              (if-let [k (nfs/error-keyword (.status e))]
