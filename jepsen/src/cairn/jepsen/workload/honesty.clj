@@ -43,7 +43,9 @@
       :crash (do (db/crash! cluster (first (:nodes cluster))) {:type :info})
       :write (let [[file v] value
                    fh (nfs/create! conn [file])
-                   off (nfs/size conn fh)
+                   ;; like a kernel client, append after our own uncommitted writes even when a crash
+                   ;; made the server forget them (they are resent at their offsets before the COMMIT)
+                   off (reduce max (nfs/size conn fh) (map #(+ (first %) 8) (get @uncommitted file)))
                    data (encode v)
                    w (nfs/write! conn fh off data Nfs3/UNSTABLE)]
                (swap! uncommitted update file (fnil conj []) [off data (.verifier ^NfsClient$Write w)])
