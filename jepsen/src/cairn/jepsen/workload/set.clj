@@ -31,5 +31,6 @@
   (let [counter (atom 0)]
     {:client (->Client cluster nil)
      :generator (gen/repeat* (fn [] {:f :add :value (swap! counter inc)}))
-     :final-generator (gen/once {:f :read :value nil})
+     ;; several final reads, 2 s apart: one may meet no leader yet right after the heal
+     :final-generator (gen/delay* 2 (gen/limit 5 (gen/repeat* (fn [] {:f :read :value nil}))))
      :checker (fn [_ history] (set-full/check history))}))
