@@ -16,22 +16,29 @@
             [cairn.jepsen.workload.set :as w-set]
             [cairn.jepsen.workload.register :as w-register]
             [cairn.jepsen.workload.crashfs :as w-crashfs]
+            [cairn.jepsen.workload.block :as w-block]
+            [cairn.jepsen.workload.honesty :as w-honesty]
             [clojure.java.io :as io]
             [clojure.pprint :as pprint]
             [clojure.string :as str]
             [clojure.tools.cli :as cli]))
 
 (def workloads {"append" w-append/workload "set" w-set/workload "register" w-register/workload
-                "crashfs" w-crashfs/workload})
+                "crashfs" w-crashfs/workload "block" w-block/workload
+                "honesty" w-honesty/workload})
+
+(def ^:private single-node
+  "Workloads that crash their only node themselves (no nemesis, one worker)."
+  #{"crashfs" "block" "honesty"})
 
 (def checkers {"append" append/check "set" set-full/check "register" wgl/check-independent
                "crashfs" fsmodel/check "block" block/check "honesty" honesty/check})
 
 (def options
-  [[nil "--workload W" "append | set | register | crashfs" :default "append" :validate [workloads "unknown workload"]]
-   [nil "--nemesis LIST" "comma-separated: kill, pause (none: no faults)" :default "kill"
+  [[nil "--workload W" "append | set | register | crashfs | block | honesty" :default "append" :validate [workloads "unknown workload"]]
+   [nil "--nemesis LIST" "comma-separated: kill, pause (none: no faults)" :default #{:kill} :default-desc "kill"
     :parse-fn #(set (map keyword (remove str/blank? (str/split % #","))))]
-   [nil "--nodes N" "cluster size (crashfs always uses 1)" :default 3 :parse-fn #(Integer/parseInt %)]
+   [nil "--nodes N" "cluster size (crashfs, block and honesty always use 1)" :default 3 :parse-fn #(Integer/parseInt %)]
    [nil "--concurrency N" "client workers" :default 3 :parse-fn #(Integer/parseInt %)]
    [nil "--time-limit S" "seconds of faults and load" :default 60 :parse-fn #(Integer/parseInt %)]
    [nil "--interval S" "seconds between fault and heal" :default 10 :parse-fn #(Integer/parseInt %)]
@@ -41,14 +48,14 @@
 
 (defn- run-test [opts]
   (let [w (:workload opts)
-        crash? (= "crashfs" w)
+        crash? (contains? single-node w)
         nodes (mapv #(str "n" (inc %)) (range (if crash? 1 (:nodes opts))))
-        name (str w "-" (str/join "-" (map name (sort (:nemesis opts)))))
+        faults (if crash? #{} (:nemesis opts))
+        name (str/join "-" (cons w (map name (sort faults))))
         run-dir (io/file (:store opts) "clusters" (str name "-" (System/currentTimeMillis)))
         cluster (db/cluster {:nodes nodes :dir run-dir :jar (.getAbsolutePath (io/file (:jar opts)))})
         concurrency (if crash? 1 (:concurrency opts))
         wl ((workloads w) {:cluster cluster :concurrency concurrency})
-        faults (if crash? #{} (:nemesis opts))
         test (merge wl
                     {:name name :nodes nodes :concurrency concurrency :store-dir (:store opts)
                      :nemesis (nemesis/nemesis cluster)
@@ -56,7 +63,10 @@
                                                 (gen/stagger (/ concurrency (:rate opts)) (:generator wl)))
                      :nemesis-generator (gen/time-limit (:time-limit opts) (nemesis/generator faults (:interval opts)))
                      :quiescence-s 3
-                     :setup! (fn [_] (db/setup! cluster) (db/await-leader cluster 120000))
+                     :setup! (fn [_]
+                               (db/setup! cluster)
+                               (db/await-leader cluster 300000)
+                               (when-let [f (:setup-workload! wl)] (f)))
                      :teardown! (fn [_] (db/teardown! cluster))})
         result (core/run! test)]
     (pprint/pprint (:results result))

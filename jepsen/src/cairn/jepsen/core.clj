@@ -2,6 +2,7 @@
   "The runner: worker threads with Jepsen's process numbering (a process that ends :info is retired and
   replaced by process + concurrency), a nemesis thread, op timeouts, phases (main, heal, quiescence, final
   reads), a streaming history.edn, results.edn and plots under store/<name>/<time>/."
+  (:refer-clojure :exclude [run!])
   (:require [cairn.jepsen.history :as h]
             [cairn.jepsen.gen :as gen]
             [cairn.jepsen.report :as report]
@@ -35,14 +36,24 @@
   [test client op]
   (let [exec (:executor test)
         ^Future f (.submit exec ^Callable (fn [] (invoke! client test op)))]
-    (try (let [done (.get f (:op-timeout-ms test 10000) TimeUnit/MILLISECONDS)]
+    (try (let [done (.get f (long (get (:op-timeouts-ms test) (:f op) (:op-timeout-ms test 10000))) TimeUnit/MILLISECONDS)]
            (merge op done))
          (catch TimeoutException _ (.cancel f true) (assoc op :type :info :error :timeout))
          (catch java.util.concurrent.ExecutionException e
            (assoc op :type :info :error [:exception (str (.getCause e))])))))
 
+(defn- connect
+  "A client for `process`, retrying while its node is down or restarting (up to :connect-timeout-ms)."
+  [test process]
+  (let [node (nth (:nodes test) (mod process (count (:nodes test))))
+        deadline (+ (System/currentTimeMillis) (:connect-timeout-ms test 90000))]
+    (loop []
+      (let [c (try (open-client (:client test) test node)
+                   (catch Exception e (if (> (System/currentTimeMillis) deadline) (throw e) ::retry)))]
+        (if (= ::retry c) (do (Thread/sleep 200) (recur)) c)))))
+
 (defn- worker [test rec lock g idx]
-  (loop [process idx, client (open-client (:client test) test (nth (:nodes test) (mod idx (count (:nodes test)))))]
+  (loop [process idx, client (connect test idx)]
     (if-let [op (ask test lock g process)]
       (if (= :sleep (:type op))
         (do (Thread/sleep (long (* 1000 (:value op)))) (recur process client))
@@ -53,7 +64,7 @@
               (if (= :info (:type done))
                 (do (try (close-client client test) (catch Exception _))
                     (let [p (+ process (:concurrency test))]
-                      (recur p (open-client (:client test) test (nth (:nodes test) (mod p (count (:nodes test))))))))
+                      (recur p (connect test p))))
                 (recur process client)))))
       (close-client client test))))
 

@@ -105,5 +105,12 @@
             (throw (ex-info "no leader" {:nodes (:nodes cluster)}))
             (do (Thread/sleep 50) (recur)))))))
 
+(defn crash!
+  "SIGKILL `node`, start it again and wait until it serves (a crash of the only node, or of one node)."
+  [cluster node]
+  (kill! cluster node)
+  (start! cluster node)
+  (await-leader cluster 120000))
+
 (defn teardown! [cluster]
   (doseq [n (keys @(:procs cluster))] (resume! cluster n) (kill! cluster n)))

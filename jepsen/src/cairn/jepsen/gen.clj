@@ -26,8 +26,11 @@
 
 (defn limit [n g] (let [left (atom n)] (gen (fn [ctx] (when (>= (swap! left dec) 0) (next-op g ctx))))))
 
-(defn seq* "Each generator of the sequence in turn, moving on when one is exhausted." [gs]
-  (let [gs (atom (seq gs))]
+(defn seq*
+  "Each generator of the sequence in turn, moving on when one is exhausted; a bare op map in the sequence is
+  emitted once (as in Jepsen), not forever."
+  [gs]
+  (let [gs (atom (seq (map #(if (map? %) (once %) %) gs)))]
     (gen (fn [ctx] (loop [] (when-let [g (first @gs)]
                              (let [op (next-op g ctx)] (if (nil? op) (do (swap! gs next) (recur)) op))))))))
 

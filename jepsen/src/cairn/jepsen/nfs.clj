@@ -1,6 +1,7 @@
 (ns cairn.jepsen.nfs
   "Thin Clojure helpers over Cairn's Java NFSv3 client: connect to a node, resolve paths, map NFS status
   codes to the local-fs error keywords."
+  (:require [cairn.jepsen.db :as db])
   (:import (cairn.protocols.nfs.client NfsClient NfsException)
            (cairn.protocols.nfs Nfs3)
            (cairn.engine.fs SetAttr)
@@ -13,6 +14,27 @@
     {:client c :root (.mount c "/")}))
 
 (defn close [{:keys [^NfsClient client]}] (when client (.close client)))
+
+(defn leader-conn!
+  "The connection held in atom `a`, first connecting to the current leader when there is none; nil while
+  no node leads. A worker keeps one such atom, so it follows failovers without being retired."
+  [cluster a]
+  (or @a (when-let [l (db/leader cluster)]
+           (reset! a (try (connect (db/nfs-port cluster l)) (catch Exception _ nil))))))
+
+(defn drop-conn!
+  "Closes and forgets the connection in `a` (after an error: the next op finds the leader again)."
+  [a]
+  (when-let [c (first (reset-vals! a nil))] (try (close c) (catch Exception _))))
+
+(defmacro with-leader
+  "Runs body with `conn` bound to a leader connection from atom `a`, or answers :fail :no-leader. Any
+  exception drops the connection and becomes `(on-error e)`."
+  [[conn cluster a] on-error & body]
+  `(if-let [~conn (leader-conn! ~cluster ~a)]
+     (try ~@body
+          (catch Exception e# (drop-conn! ~a) (~on-error e#)))
+     {:type :fail :error :no-leader}))
 
 (defn status [^Throwable e] (when (instance? NfsException e) (.status ^NfsException e)))
 

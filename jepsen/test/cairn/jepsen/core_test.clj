@@ -53,4 +53,6 @@
     (is (map? (gen/next-op g {:time 0})))
     (is (nil? (gen/next-op g {:time 2000000000}))))
   (let [g (gen/flip-flop (gen/repeat* (fn [] {:f :start})) (gen/repeat* (fn [] {:f :stop})))]
-    (is (= [:start :stop :start :stop] (map :f (repeatedly 4 #(gen/next-op g {:time 0})))))))
+    (is (= [:start :stop :start :stop] (map :f (repeatedly 4 #(gen/next-op g {:time 0}))))))
+  (let [g (gen/seq* [{:f :r :value 1} {:f :r :value 2}])]
+    (is (= [1 2] (map :value (take-while some? (repeatedly 5 #(gen/next-op g {:time 0}))))))))

@@ -51,31 +51,36 @@
                     :else (ok (g s)))))]
     (case f
       :read (let [[path] value e (entry s path)]
-              (cond (nil? e) (fail :does-not-exist)
+              (cond (parent-error s path) (fail (parent-error s path))
+                    (nil? e) (fail :does-not-exist)
                     (= :dir (:type e)) (fail :not-file)
                     :else (ok s [path (data s path)])))
       :touch (if (and (entry s value) (not (parent-error s value))) (ok s) (file-op value identity))
       :append (let [[path hex] value] (file-op path #(set-data % path (str (data % path) hex))))
       :write (let [[path hex] value] (file-op path #(set-data % path hex)))
       :truncate (let [[path delta] value e (entry s path)]
-                  (cond (nil? e) (fail :does-not-exist)
+                  (cond (parent-error s path) (fail (parent-error s path))
+                        (nil? e) (fail :does-not-exist)
                         (= :dir (:type e)) (fail :not-file)
                         :else (ok (set-data s path (resize (data s path)
                                                            (max 0 (+ delta (quot (count (data s path)) 2))))))))
       :mkdir (cond (parent-error s value) (fail (parent-error s value))
                    (entry s value) (fail :exists)
                    :else (ok (assoc-in s [:entries value] {:type :dir})))
-      :rm (cond (nil? (entry s value)) (fail :does-not-exist)
+      :rm (cond (parent-error s value) (fail (parent-error s value))
+                (nil? (entry s value)) (fail :does-not-exist)
                 (= [] value) (fail :not-empty)
                 :else (ok (remove-tree s value)))
       :ln (let [[from to] value src (entry s from)]
-            (cond (nil? src) (fail :does-not-exist)
+            (cond (parent-error s from) (fail (parent-error s from))
+                  (nil? src) (fail :does-not-exist)
                   (= :dir (:type src)) (fail :not-file)
                   (parent-error s to) (fail (parent-error s to))
                   (entry s to) (fail :exists)
                   :else (ok (assoc-in s [:entries to] src))))
       :mv (let [[from to] value src (entry s from) dst (entry s to)]
-            (cond (nil? src) (fail :does-not-exist)
+            (cond (parent-error s from) (fail (parent-error s from))
+                  (nil? src) (fail :does-not-exist)
                   (parent-error s to) (fail (parent-error s to))
                   (under? from to) (fail :cannot-move-inside-self)
                   (= from to) (ok s)
@@ -87,7 +92,9 @@
                                       [(into to (subvec p (count from))) e])]
                           (ok (gc-inodes (update (drop-tree (if dst (drop-tree s to) s) from)
                                                  :entries into moved))))))
-      :fsync (if (entry s value) (ok s) (fail :does-not-exist)))))
+      :fsync (cond (parent-error s value) (fail (parent-error s value))
+                   (entry s value) (ok s)
+                   :else (fail :does-not-exist)))))
 
 (def ^:private max-worlds 20000)
 
@@ -96,9 +103,10 @@
        (if (= :ok t) (= v (:value done)) (= v (:error done)))))
 
 (defn check
-  "Replays a single-threaded crashfs history. Crash ops are {:f :lose-unfsynced-writes} (any process)."
+  "Replays a single-threaded crashfs history. Crash ops are {:f :lose-unfsynced-writes} (any client
+  process); nemesis ops (non-integer :process) are not filesystem operations and are skipped."
   [history]
-  (loop [ops (filter #(#{:ok :fail :info} (:type %)) history)
+  (loop [ops (filter #(and (integer? (:process %)) (#{:ok :fail :info} (:type %))) history)
          worlds #{empty-state}
          since-barrier [#{empty-state}]]
     (cond

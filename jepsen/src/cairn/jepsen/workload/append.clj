@@ -13,29 +13,24 @@
 (defn- records [^bytes b]
   (let [bb (ByteBuffer/wrap b)] (vec (repeatedly (quot (alength b) 4) #(.getInt bb)))))
 
-(defrecord Client [cluster conn]
+(defrecord Client [cluster held]
   core/Client
-  (open-client [this _ _]
-    (let [leader (db/leader cluster)]
-      (assoc this :conn (when leader (try (nfs/connect (db/nfs-port cluster leader)) (catch Exception _ nil))))))
+  (open-client [this _ _] (assoc this :held (atom nil)))
   (invoke! [_ _ op]
-    (if (nil? conn)
-      {:type :fail :error :no-leader}
+    (nfs/with-leader [conn cluster held]
+      ;; a read cannot have had an effect; an append may have
+      (fn [e] (if (= :r (first (first (:value op)))) {:type :fail :error [:read-failed (str e)]} {:type :info :error [:unknown (str e)]}))
       (let [[[f k v]] (:value op)
             path [(str "a" k)]]
-        (try
+        (do
           (case f
             :append (let [fh (nfs/create! conn path)
                           n (nfs/size conn fh)]
                       (nfs/write! conn fh n (.array (.putInt (ByteBuffer/allocate 4) v)) Nfs3/FILE_SYNC)
                       {:type :ok})
             :r (let [fh (nfs/lookup-or-nil conn path)]
-                 {:type :ok :value [[:r k (if fh (records (nfs/read-all conn fh)) [])]]}))
-          (catch java.net.ConnectException _ {:type :fail :error :connection-refused})
-          (catch Exception e
-            ;; a read cannot have had an effect; an append may have
-            (if (= :r f) {:type :fail :error [:read-failed (str e)]} {:type :info :error [:unknown (str e)]}))))))
-  (close-client [_ _] (nfs/close conn)))
+                 {:type :ok :value [[:r k (if fh (records (nfs/read-all conn fh)) [])]]}))))))
+  (close-client [_ _] (nfs/drop-conn! held)))
 
 (defn- owned-appends
   "Appends only to keys this worker owns: worker i (process mod concurrency) owns keys i, i+c, i+2c, ..."

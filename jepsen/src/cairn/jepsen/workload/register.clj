@@ -10,26 +10,22 @@
   (:import (cairn.protocols.nfs Nfs3)
            (java.nio ByteBuffer)))
 
-(defrecord Client [cluster conn]
+(defrecord Client [cluster held]
   core/Client
-  (open-client [this _ _]
-    (let [leader (db/leader cluster)]
-      (assoc this :conn (when leader (try (nfs/connect (db/nfs-port cluster leader)) (catch Exception _ nil))))))
+  (open-client [this _ _] (assoc this :held (atom nil)))
   (invoke! [_ _ op]
-    (if (nil? conn)
-      {:type :fail :error :no-leader}
+    (nfs/with-leader [conn cluster held]
+      (fn [e] (if (= :read (:f op)) {:type :fail :error (str e)} {:type :info :error (str e)}))
       (let [[k v] (:value op) path [(str "r" k)]]
-        (try
+        (do
           (case (:f op)
             :write (let [fh (nfs/create! conn path)]
                      (nfs/write! conn fh 0 (.array (.putLong (ByteBuffer/allocate 8) v)) Nfs3/FILE_SYNC)
                      {:type :ok})
             :read (let [fh (nfs/lookup-or-nil conn path)
                         b (when fh (nfs/read-all conn fh))]
-                    {:type :ok :value [k (when (and b (= 8 (alength ^bytes b))) (.getLong (ByteBuffer/wrap b)))]}))
-          (catch java.net.ConnectException _ {:type :fail :error :connection-refused})
-          (catch Exception e (if (= :read (:f op)) {:type :fail :error (str e)} {:type :info :error (str e)}))))))
-  (close-client [_ _] (nfs/close conn)))
+                    {:type :ok :value [k (when (and b (= 8 (alength ^bytes b))) (.getLong (ByteBuffer/wrap b)))]}))))))
+  (close-client [_ _] (nfs/drop-conn! held)))
 
 (defn workload [{:keys [cluster key-count] :or {key-count 4}}]
   (let [counter (atom 0)]

@@ -10,30 +10,27 @@
            (cairn.engine.fs SetAttr)
            (cairn.protocols.nfs.client NfsClient)))
 
-(defrecord Client [cluster conn]
+(defrecord Client [cluster held]
   core/Client
-  (open-client [this _ _]
-    (let [leader (db/leader cluster)]
-      (assoc this :conn (when leader (try (nfs/connect (db/nfs-port cluster leader)) (catch Exception _ nil))))))
+  (open-client [this _ _] (assoc this :held (atom nil)))
   (invoke! [_ _ op]
-    (if (nil? conn)
-      {:type :fail :error :no-leader}
+    (nfs/with-leader [conn cluster held]
+      (fn [e] (if (= :read (:f op)) {:type :fail :error (str e)} {:type :info :error (str e)}))
       (let [^NfsClient c (:client conn)]
-        (try
+        (do
           (case (:f op)
             :add (let [fh (.fh (.create c (:root conn) (str "s" (:value op)) Nfs3/GUARDED SetAttr/NONE))]
                    (nfs/commit! conn fh)
                    {:type :ok})
             :read {:type :ok :value (->> (.listAll c (:root conn)) (map #(.name %))
                                          (keep #(when (re-matches #"s\d+" %) (Long/parseLong (subs % 1))))
-                                         sort vec)})
-          (catch java.net.ConnectException _ {:type :fail :error :connection-refused})
-          (catch Exception e (if (= :read (:f op)) {:type :fail :error (str e)} {:type :info :error (str e)}))))))
-  (close-client [_ _] (nfs/close conn)))
+                                         sort vec)})))))
+  (close-client [_ _] (nfs/drop-conn! held)))
 
 (defn workload [{:keys [cluster]}]
   (let [counter (atom 0)]
     {:client (->Client cluster nil)
      :generator (gen/repeat* (fn [] {:f :add :value (swap! counter inc)}))
-     :final-generator (gen/once {:f :read :value nil})
+     ;; several final reads, 2 s apart: one may meet no leader yet right after the heal
+     :final-generator (gen/delay* 2 (gen/limit 5 (gen/repeat* (fn [] {:f :read :value nil}))))
      :checker (fn [_ history] (set-full/check history))}))

@@ -60,3 +60,17 @@
                                              [:ok :read ["f" []]]])))))
   (let [r (honesty/check (done [[:ok :fsync "f" :verifier 7] [:info :failover nil] [:ok :fsync "f" :verifier 7]]))]
     (is (= [:verifier-unchanged] (map :type (:problems r))))))
+
+(deftest nemesis-ops-are-not-filesystem-ops
+  (is (true? (:valid? (fsm/check (conj (done [[:ok :write [["a"] "01"]] [:ok :read [["a"] "01"]]])
+                                       {:index 2 :time 2 :type :info :process :nemesis :f :heal :value :healed}))))))
+
+(deftest a-file-in-the-middle-of-a-path-is-not-a-directory
+  ;; POSIX (and NFS LOOKUP) answer ENOTDIR, not ENOENT, for a/b when a is a regular file
+  (is (true? (:valid? (fsm/check (done [[:ok :write [["a"] "01"]]
+                                        [:fail :read [["a" "b"] nil] :error :not-dir]
+                                        [:fail :truncate [["a" "b"] 1] :error :not-dir]
+                                        [:fail :rm ["a" "b"] :error :not-dir]
+                                        [:fail :fsync ["a" "b"] :error :not-dir]
+                                        [:fail :mv [["a" "b"] ["c"]] :error :not-dir]
+                                        [:fail :read [["c" "b"] nil] :error :does-not-exist]]))))))
