@@ -15,7 +15,9 @@ work="$(mktemp -d /tmp/cairn-e2e.XXXXXX)"
 cleanup() {
   local rc=$?
   [ $rc -ne 0 ] && [ -f "$work/server.log" ] && { echo "e2e: $suite failed (exit $rc); server log tail:"; tail -n 40 "$work/server.log"; } >&2
-  [ -f "$work/cairn.pid" ] && kill -9 "$(cat "$work/cairn.pid")" 2>/dev/null || true
+  if [ -f "$work/cairn.pid" ]; then
+    kill -9 "$(cat "$work/cairn.pid")" 2>/dev/null && { wait "$(cat "$work/cairn.pid")"; } 2>/dev/null || true
+  fi
   ip netns del "$ns" 2>/dev/null || true
   rm -rf "$work"
 }

@@ -21,7 +21,9 @@ TOML
 }
 
 start_server() {
-  in_ns "$CAIRN_TOP/cairn" run -c "$CAIRN_E2E_WORK/cairn.toml" >> "$CAIRN_E2E_WORK/server.log" 2>&1 &
+  # A simple command, not the in_ns function: $! is then the server itself (ip netns exec and ./cairn both
+  # exec), so kill_server's SIGKILL reaches the JVM instead of a subshell.
+  ip netns exec "$CAIRN_E2E_NS" "$CAIRN_TOP/cairn" run -c "$CAIRN_E2E_WORK/cairn.toml" >> "$CAIRN_E2E_WORK/server.log" 2>&1 &
   echo $! > "$CAIRN_E2E_WORK/cairn.pid"
   for _ in $(seq 1 300); do
     in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/9464 && printf "GET /health/ready HTTP/1.0\r\n\r\n" >&3 && head -n1 <&3' 2>/dev/null | grep -q 200 && return 0
