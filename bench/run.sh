@@ -3,10 +3,10 @@
 #   | failover [--runs N] [--store file|s3proxy]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; top="$(dirname "$here")"
-source "$top/bin/find-jdk.sh"; export JAVA_HOME="$(cairn_find_jdk)"
+source "$top/bin/find-jdk.sh"; source "$top/bin/maven-build.sh"; export JAVA_HOME="$(cairn_find_jdk)"
 what="${1:-engine}"; shift || true
 if [ "$what" = failover ]; then build=(-pl server,bench -am); else build=(-pl bench -am); fi
-"$top/mvnw" -q -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt "${build[@]}" >&2
+cairn_maven_build -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt "${build[@]}"
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 case "$what" in
   engine) exec "$JAVA_HOME/bin/java" -Xmx4g --enable-native-access=ALL-UNNAMED -cp "$cp" cairn.bench.EngineBench "$@" ;;
