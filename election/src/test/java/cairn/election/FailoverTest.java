@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.fs.FileSystem;
 import cairn.engine.store.MemoryStore;
+import cairn.engine.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +51,7 @@ class FailoverTest {
         // SIGSTOP a in the middle of an fsync
         a.store.pause();
         var stuck = CompletableFuture.runAsync(() -> TestNode.writeDurably(fsA, "a-stuck"));
-        RaftElectorTest.await("a's fsync to block in the store", 5_000, () -> a.store.callsBlocked() > 0);
+        Await.until("a's fsync to block in the store", Duration.ofSeconds(30), () -> a.store.callsBlocked() > 0);
         electorB.listener.elected(2);
         FileSystem fsB = b.serving.get();
         assertNotNull(fsB, "b serves after taking over");
@@ -60,7 +62,7 @@ class FailoverTest {
         a.store.resume();
         var e = assertThrows(ExecutionException.class, () -> stuck.get(30, TimeUnit.SECONDS));
         assertNotNull(e.getCause(), "a's fsync after the takeover fails");
-        RaftElectorTest.await("a to demote itself", 10_000, () -> a.controller.role() == Role.STANDBY);
+        Await.until("a to demote itself", Duration.ofSeconds(60), () -> a.controller.role() == Role.STANDBY);
         assertNull(a.serving.get(), "a stopped serving");
         assertEquals("b-0", TestNode.read(fsB, "b-0"));
     }
@@ -101,7 +103,7 @@ class FailoverTest {
     }
 
     private static TestNode awaitLeader(List<TestNode> live) throws InterruptedException {
-        RaftElectorTest.await("a serving leader", 20_000,
+        Await.until("a serving leader", Duration.ofSeconds(60),
                 () -> live.stream().filter(n -> n.controller.role() == Role.LEADER && n.serving.get() != null).count() == 1);
         return live.stream().filter(n -> n.controller.role() == Role.LEADER).findFirst().orElseThrow();
     }

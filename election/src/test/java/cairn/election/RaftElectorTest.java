@@ -2,15 +2,16 @@ package cairn.election;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import cairn.engine.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +31,6 @@ class RaftElectorTest {
     static int freePort() throws IOException {
         try (var s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    static void await(String what, long timeoutMs, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
-            Thread.sleep(20);
         }
     }
 
@@ -65,13 +58,13 @@ class RaftElectorTest {
                 }
             });
         }
-        await("a leader", 15_000, () -> leaders().size() == 1);
+        Await.until("a leader", Duration.ofSeconds(60), () -> leaders().size() == 1);
         String first = leaders().get(0);
         RaftElector firstElector = electors.get(Integer.parseInt(first.substring(1)));
         assertEquals(first, firstElector.leaderNodeId());
         firstElector.close();
         leading.remove(first);
-        await("a new leader", 15_000, () -> leaders().size() == 1);
+        Await.until("a new leader", Duration.ofSeconds(60), () -> leaders().size() == 1);
         assertNotEquals(first, leaders().get(0));
     }
 }

@@ -3,6 +3,7 @@ package cairn.election;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.store.MemoryStore;
+import cairn.engine.testing.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -99,7 +100,7 @@ class RoleControllerTest {
         var b = controller("b", electorB, new RecordingActions(), Duration.ofHours(1));
         electorB.listener.elected(2);
         assertEquals(2, b.status().ownEpoch());
-        RaftElectorTest.await("a to notice epoch 2", 5_000, () -> a.role() == Role.STANDBY);
+        Await.until("a to notice epoch 2", Duration.ofSeconds(30), () -> a.role() == Role.STANDBY);
         assertEquals("demote fenced by epoch 2", actionsA.log.get(1));
         assertTrue(electorA.stepDowns > 0, "a fenced node steps down in the election too");
     }

@@ -1,8 +1,10 @@
 package cairn.protocols.nbd;
 
+import cairn.engine.testing.Await;
 import cairn.protocols.nbd.client.Extent;
 import cairn.protocols.nbd.client.NbdClient;
 import cairn.protocols.nbd.client.NbdErrorException;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -202,8 +204,8 @@ class NbdCommandsTest {
                 () -> NbdDevices.create(server.fs, server.server.exports(), TestServer.EXPORT, 4096));
         NbdDevices.create(server.fs, server.server.exports(), TestServer.EXPORT, TestServer.SIZE * 2); // growing is fine
         client.close();
-        Deadline.await(() -> !server.server.exports().inUse(TestServer.EXPORT), "export released after DISC");
-        Deadline.await(() -> server.fs.opens(server.exportIno()) == 0, "inode released after DISC");
+        Await.until("export released after DISC", Duration.ofSeconds(60), () -> !server.server.exports().inUse(TestServer.EXPORT));
+        Await.until("inode released after DISC", Duration.ofSeconds(60), () -> server.fs.opens(server.exportIno()) == 0);
         NbdDevices.delete(server.fs, server.server.exports(), TestServer.EXPORT);
         var gone = assertThrows(NbdErrorException.class,
                 () -> NbdClient.connect(server.address(), NbdClient.Options.of(TestServer.EXPORT)));

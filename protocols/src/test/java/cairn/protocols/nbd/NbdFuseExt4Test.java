@@ -1,7 +1,9 @@
 package cairn.protocols.nbd;
 
+import cairn.engine.testing.Await;
 import cairn.protocols.nbd.client.Extent;
 import cairn.protocols.nbd.client.NbdClient;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +75,7 @@ class NbdFuseExt4Test {
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("nbdfuse.log").toFile()).start();
             cleanup.add(0, nbdfuse::destroy);
             cleanup.add(0, () -> quietly("umount", "-l", fuse.toString()));
-            Deadline.await(() -> Files.exists(device), "nbdfuse exposes the export");
+            Await.until("nbdfuse exposes the export", Duration.ofSeconds(60), () -> Files.exists(device));
 
             run("mkfs.ext4", "-q", "-F", device.toString());
             String loop = run("losetup", "-f", "--show", device.toString());

@@ -1,5 +1,6 @@
 package cairn.protocols.nbd;
 
+import cairn.engine.testing.Await;
 import cairn.protocols.nbd.client.NbdClient;
 import cairn.protocols.nbd.handshake.HandshakeDecoder;
 import cairn.protocols.nbd.handshake.HandshakeEncoder;
@@ -11,6 +12,7 @@ import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -233,7 +235,7 @@ class NbdFuzzTest {
                     // as above
                 }
             }
-            Deadline.await(() -> !server.server.exports().inUse(TestServer.EXPORT), "seed " + SEED + ": exports released");
+            Await.until("seed " + SEED + ": exports released", Duration.ofSeconds(60), () -> !server.server.exports().inUse(TestServer.EXPORT));
             try (NbdClient good = NbdClient.connect(server.address(), NbdClient.Options.of(TestServer.EXPORT))) {
                 byte[] data = "still serving".getBytes(StandardCharsets.UTF_8);
                 good.write(1024, data).get(10, TimeUnit.SECONDS);

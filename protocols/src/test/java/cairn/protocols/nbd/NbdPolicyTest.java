@@ -1,7 +1,9 @@
 package cairn.protocols.nbd;
 
+import cairn.engine.testing.Await;
 import cairn.protocols.nbd.client.NbdClient;
 import cairn.protocols.nbd.client.NbdErrorException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +79,7 @@ class NbdPolicyTest {
                 });
                 assertTrue(enough.await(20, TimeUnit.SECONDS), "the budget admits " + expectedMax + " writes");
                 // Nothing beyond the budget may start while they are stalled.
-                assertFalse(waitForMore(maxRunning, expectedMax), "more writes started than the budget allows");
+                assertFalse(Await.holdsWithin(Duration.ofMillis(500), () -> maxRunning.get() > expectedMax), "more writes started than the budget allows");
                 release.countDown();
                 sender.join(20_000);
                 CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -106,7 +108,7 @@ class NbdPolicyTest {
                 List<CompletableFuture<Void>> flushes = new ArrayList<>();
                 for (int i = 0; i < 40; i++) flushes.add(client.flush());
                 assertTrue(enough.await(20, TimeUnit.SECONDS));
-                assertFalse(waitForMore(maxRunning, 4));
+                assertFalse(Await.holdsWithin(Duration.ofMillis(500), () -> maxRunning.get() > 4));
                 release.countDown();
                 CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
                 assertEquals(4, maxRunning.get());
@@ -126,15 +128,5 @@ class NbdPolicyTest {
         assertEquals(0, server.fs.opens(server.exportIno()));
         a.close();
         b.close();
-    }
-
-    /** Gives the server a moment to (wrongly) start more work; true if it did. */
-    private static boolean waitForMore(AtomicInteger running, int limit) throws InterruptedException {
-        long end = System.nanoTime() + 500_000_000L;
-        while (System.nanoTime() < end) {
-            if (running.get() > limit) return true;
-            Thread.sleep(10);
-        }
-        return false;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import cairn.engine.fs.Caller;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.fs.SetAttr;
+import cairn.engine.testing.Await;
 import cairn.protocols.ninep.client.NinepClient;
 import cairn.protocols.ninep.client.NinepException;
 import cairn.protocols.ninep.wire.Dirent;
@@ -19,6 +20,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -70,12 +72,10 @@ class DiodCrossCheckTest {
         Process p = new ProcessBuilder(diod, "-f", "-n", "-N", "-l", "127.0.0.1:" + port, "-e", export.toString(),
                 "-L", "stderr").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!accepting(port)) {
-                assumeTrue(p.isAlive(), "diod exited with " + (p.isAlive() ? 0 : p.exitValue()) + ": cross-check skipped");
-                assertTrue(System.nanoTime() < deadline, "diod did not listen within 15 s");
-                Thread.sleep(50); // polling a foreign process's port: no event to wait on
-            }
+            Await.until("diod listening on " + port, Duration.ofSeconds(60), () -> {
+                assumeTrue(p.isAlive(), () -> "diod exited with " + p.exitValue() + ": cross-check skipped");
+                return accepting(port);
+            });
             List<String> reference = scenario(new InetSocketAddress("127.0.0.1", port), export.toString());
             List<String> ours;
             var probe = new FsProbe();

@@ -8,12 +8,12 @@ import cairn.election.EpochLedger;
 import cairn.engine.fs.Caller;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.store.FileStore;
+import cairn.engine.testing.Await;
 import cairn.server.config.CairnConfig;
 import cairn.server.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ class HaNodeTest {
                 [ha]
                 node_id = "node-a"
                 mode = "lease"
-                lease_ms = 1000
+                lease_ms = 5000
                 grace_ms = 0
                 poll_interval_ms = 50
                 """, "ha.toml", dir);
@@ -46,7 +46,7 @@ class HaNodeTest {
         byte[] content = {1, 2, 3};
         try (var node = Node.start(config, false)) {
             assertTrue(node.status().ready(), "an HA node is ready as soon as it runs in its role");
-            await(() -> node.status().leader(), "becomes the leader");
+            Await.until("becomes the leader", DEADLINE, () -> node.status().leader());
             assertEquals("LEADER", node.statusMap().get("role"));
             FileSystem fs = node.fileSystem().orElseThrow();
             long ino = fs.create(Caller.ROOT, FileSystem.ROOT_INODE, "f", 0644, true).ino();
@@ -58,19 +58,11 @@ class HaNodeTest {
             assertEquals("node-a", latest.nodeId());
         }
         try (var node = Node.start(config, false)) {
-            await(() -> node.status().leader(), "leads again after a restart");
+            Await.until("leads again after a restart", DEADLINE, () -> node.status().leader());
             FileSystem fs = node.fileSystem().orElseThrow();
             long ino = fs.lookup(Caller.ROOT, FileSystem.ROOT_INODE, "f").ino();
             assertArrayEquals(content, fs.read(Caller.ROOT, ino, 0, 10).data());
             assertTrue(node.status().epoch() >= 2, "a new epoch per promotion: " + node.status().epoch());
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) throw new AssertionError("timed out waiting: " + what);
-            Thread.sleep(20); // polling interval while waiting for a condition with a deadline
         }
     }
 }

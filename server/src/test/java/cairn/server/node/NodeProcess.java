@@ -1,5 +1,6 @@
 package cairn.server.node;
 
+import cairn.engine.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A {@code cairn run} child JVM for tests: started with this test's classpath, stopped with SIGTERM. */
 final class NodeProcess implements AutoCloseable {
@@ -50,21 +52,20 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Waits until {@code path} answers {@code status}; fails with the node's log after the deadline. */
-    void awaitStatus(String path, int status, Duration deadline) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < end) {
+    void awaitStatus(String path, int status, Duration deadline) {
+        var last = new AtomicReference<>("no answer");
+        boolean answered = Await.holdsWithin(deadline, () -> {
             if (!process.isAlive()) throw new AssertionError("node exited with " + process.exitValue() + ":\n" + log());
             try {
                 var response = get(path);
-                if (response.statusCode() == status) return;
-                last = response.statusCode() + " " + response.body();
+                last.set(response.statusCode() + " " + response.body());
+                return response.statusCode() == status;
             } catch (IOException e) {
-                last = e.toString();
+                last.set(e.toString());
+                return false;
             }
-            Thread.sleep(50); // polling interval while waiting for a condition with a deadline
-        }
-        throw new AssertionError(path + " did not answer " + status + " within " + deadline + " (last: " + last + "):\n" + log());
+        });
+        if (!answered) throw new AssertionError(path + " did not answer " + status + " within " + deadline + " (last: " + last + "):\n" + log());
     }
 
     /** SIGTERM, then waits for the exit; returns the exit code. */
