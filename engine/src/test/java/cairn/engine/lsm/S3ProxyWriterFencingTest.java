@@ -12,6 +12,11 @@ class S3ProxyWriterFencingTest extends WriterFencingTest {
     }
 
     @Override
+    LsmOptions options() {
+        return TestOptions.small().withRetry(TestOptions.patientRetry());
+    }
+
+    @Override
     int racingRounds() {
         return 1;
     }

@@ -12,6 +12,11 @@ final class TestOptions {
         return new RetryPolicy(Duration.ofSeconds(3), Duration.ofMillis(1), Duration.ofMillis(5), () -> {});
     }
 
+    /** For real servers (s3proxy) on a loaded machine: a store call may legitimately take seconds. */
+    static RetryPolicy patientRetry() {
+        return new RetryPolicy(Duration.ofSeconds(60), Duration.ofMillis(5), Duration.ofMillis(200), () -> {});
+    }
+
     static LsmOptions small() {
         return LsmOptions.defaults()
                 .withFlushIntervalMs(5)

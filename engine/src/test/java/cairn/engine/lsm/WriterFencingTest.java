@@ -30,6 +30,11 @@ class WriterFencingTest {
     }
 
     /** Rounds of the racing-writers test. */
+    /** Options for every writer here; over a real S3 server retries get more time (the machine may be loaded). */
+    LsmOptions options() {
+        return TestOptions.small();
+    }
+
     int racingRounds() {
         return 5;
     }
@@ -73,7 +78,7 @@ class WriterFencingTest {
                         long t0 = System.nanoTime();
                         LsmDb db;
                         try {
-                            db = LsmDb.openWriter(TestStores.faulty(bucket, epoch, 0.05), TestOptions.small(), epoch);
+                            db = LsmDb.openWriter(TestStores.faulty(bucket, epoch, 0.05), options(), epoch);
                         } catch (FencedException fenced) {
                             return null;
                         }
@@ -94,9 +99,9 @@ class WriterFencingTest {
                     }));
                 }
                 start.countDown();
-                for (Future<?> f : fs) f.get(30, TimeUnit.SECONDS);
+                for (Future<?> f : fs) f.get(3, TimeUnit.MINUTES);
             }
-            try (var last = LsmDb.openWriter(bucket, TestOptions.small(), 10)) {
+            try (var last = LsmDb.openWriter(bucket, options(), 10)) {
                 for (Ack a : acks) assertTrue(valueOf(last, a.epoch()) >= a.i(), "lost acked write " + a);
             }
             // every ack that completed before a newer writer started opening is visible to that writer
@@ -115,13 +120,13 @@ class WriterFencingTest {
     void inFlightWalPutThatLandedBeforeTheFenceIsReplayed() throws Exception {
         var bucket = newBucket();
         var pa = new GatedStore(bucket);
-        var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
+        var a = LsmDb.openWriter(pa, options().withFlushIntervalMs(60_000), 1);
         pa.holdAfter(k -> k.startsWith(WalNames.PREFIX));
         a.put(b("x"), b("1"));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
             pa.awaitHeld(1);
-            try (var bdb = LsmDb.openWriter(bucket, TestOptions.small(), 2)) {
+            try (var bdb = LsmDb.openWriter(bucket, options(), 2)) {
                 assertEquals("1", s(bdb.get(b("x")).orElseThrow()), "landed write is replayed");
                 pa.release();
                 barrier.get(10, TimeUnit.SECONDS); // truthful: the write is durable and replayed
@@ -136,13 +141,13 @@ class WriterFencingTest {
     void inFlightWalPutAfterTheFenceIsFenced() throws Exception {
         var bucket = newBucket();
         var pa = new GatedStore(bucket);
-        var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
+        var a = LsmDb.openWriter(pa, options().withFlushIntervalMs(60_000), 1);
         pa.holdBefore(k -> k.startsWith(WalNames.PREFIX));
         a.put(b("x"), b("1"));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
             pa.awaitHeld(1);
-            try (var bdb = LsmDb.openWriter(bucket, TestOptions.small(), 2)) {
+            try (var bdb = LsmDb.openWriter(bucket, options(), 2)) {
                 pa.release();
                 var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> barrier.get(10, TimeUnit.SECONDS));
                 assertInstanceOf(FencedException.class, e.getCause());
@@ -156,7 +161,7 @@ class WriterFencingTest {
     void oldWritersPutLandingBetweenFrontierAndFenceMovesTheFence() throws Exception {
         var bucket = newBucket();
         var pa = new GatedStore(bucket);
-        var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
+        var a = LsmDb.openWriter(pa, options().withFlushIntervalMs(60_000), 1);
         String slot = WalNames.key(2); // fence of epoch 1 is wal 1; its first data object is wal 2
         pa.holdBefore(slot::equals);
         a.put(b("x"), b("1"));
@@ -165,7 +170,7 @@ class WriterFencingTest {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> barrier = pool.submit(() -> a.barrier());
             pa.awaitHeld(1);
-            Future<LsmDb> opening = pool.submit(() -> LsmDb.openWriter(pb, TestOptions.small(), 2));
+            Future<LsmDb> opening = pool.submit(() -> LsmDb.openWriter(pb, options(), 2));
             pb.awaitHeld(1); // B found frontier 1 and is about to fence slot 2
             pa.release();
             barrier.get(10, TimeUnit.SECONDS); // A's object won slot 2: durable, acknowledged
@@ -183,7 +188,7 @@ class WriterFencingTest {
     void zombiePausedPastGcAcknowledgesNothing() throws Exception {
         var bucket = newBucket();
         var pa = new GatedStore(bucket);
-        var a = LsmDb.openWriter(pa, TestOptions.small().withFlushIntervalMs(60_000), 1);
+        var a = LsmDb.openWriter(pa, options().withFlushIntervalMs(60_000), 1);
         a.put(b("acked"), b("1"));
         a.barrier();
         a.put(b("flushed"), b("2"));
@@ -195,7 +200,7 @@ class WriterFencingTest {
             Future<?> flush = pool.submit(a::flushMemtable);
             pa.awaitHeld(1);
             a.put(b("zombie"), b("3"));
-            var optsB = TestOptions.small().withGc(0, 0);
+            var optsB = options().withGc(0, 0);
             try (var bdb = LsmDb.openWriter(bucket, optsB, 2)) {
                 for (int i = 0; i < 300; i++) bdb.put(b("b" + i), b("v" + i));
                 bdb.flushMemtable();
@@ -214,7 +219,7 @@ class WriterFencingTest {
                 assertThrows(FencedException.class, () -> a.createCheckpoint("zombie", 0));
             }
         }
-        try (var c = LsmDb.openWriter(bucket, TestOptions.small(), 3)) {
+        try (var c = LsmDb.openWriter(bucket, options(), 3)) {
             assertEquals("1", s(c.get(b("acked")).orElseThrow()));
             assertEquals("x", s(c.get(b("b-last")).orElseThrow()));
             assertEquals("v299", s(c.get(b("b299")).orElseThrow()));
