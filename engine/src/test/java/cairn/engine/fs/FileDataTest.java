@@ -120,9 +120,11 @@ class FileDataTest {
             long f = q.fs.create(root, ROOT_INODE, "f", 0644, true).ino();
             Attr a = q.fs.allocate(root, f, 0, 5 * E, false);
             assertEquals(5 * E, a.size());
+            assertEquals(5 * E, a.usedBytes(), "allocated space is charged at once");
             q.fs.allocate(root, f, 0, 9 * E, true);
-            assertEquals(5 * E, q.fs.getattr(f).size());
-            assertErrno(Errno.ENOSPC, () -> q.fs.allocate(root, f, 0, 11 * E, true));
+            assertEquals(5 * E, q.fs.getattr(f).size(), "keepSize reserves nothing past the size");
+            assertErrno(Errno.ENOSPC, () -> q.fs.allocate(root, f, 0, 11 * E, false));
+            assertEquals(5 * E, q.fs.getattr(f).size(), "a refused allocate changes nothing");
         }
     }
 
