@@ -3,10 +3,10 @@ package cairn.engine.fs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.List;
 
 import static cairn.engine.fs.FileSystem.ROOT_INODE;
+import static cairn.engine.fs.FsFixture.filled;
 import static cairn.engine.fs.FsFixture.assertErrno;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -24,12 +24,6 @@ class AllocateTest {
 
     private long file(String name) {
         return fs.create(root, ROOT_INODE, name, 0644, true).ino();
-    }
-
-    private static byte[] filled(int n, int v) {
-        byte[] b = new byte[n];
-        Arrays.fill(b, (byte) v);
-        return b;
     }
 
     @Test

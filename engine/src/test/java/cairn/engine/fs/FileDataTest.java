@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import static cairn.engine.fs.FileSystem.ROOT_INODE;
+import static cairn.engine.fs.FsFixture.filled;
 import static cairn.engine.fs.FsFixture.assertErrno;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -27,12 +28,6 @@ class FileDataTest {
 
     private long file(String name) {
         return fs.create(root, ROOT_INODE, name, 0644, true).ino();
-    }
-
-    private static byte[] filled(int n, int v) {
-        byte[] b = new byte[n];
-        Arrays.fill(b, (byte) v);
-        return b;
     }
 
     @Test

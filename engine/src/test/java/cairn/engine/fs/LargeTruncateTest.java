@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static cairn.engine.fs.FileSystem.ROOT_INODE;
+import static cairn.engine.fs.FsFixture.filled;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -31,12 +32,6 @@ class LargeTruncateTest {
         long f = fx.fs.create(root, ROOT_INODE, name, 0644, true).ino();
         for (int i = 0; i < EXTENTS; i++) fx.fs.write(root, f, (long) i * E, filled(E, value));
         return f;
-    }
-
-    private static byte[] filled(int n, int v) {
-        byte[] b = new byte[n];
-        Arrays.fill(b, (byte) v);
-        return b;
     }
 
     private long extentKeys(long ino) {
