@@ -46,7 +46,7 @@ class ModelTest {
 
     /** The same, on the real LSM engine over an in-memory bucket. */
     @ParameterizedTest
-    @ValueSource(longs = {7, 35}) // 35: crash before any barrier once lost /.nbd
+    @ValueSource(longs = {7, 35}) // 35: before allocate joined the mix, its crash before any barrier lost /.nbd
     void onLsmDb(long seed) throws Exception {
         new Run(seed, FsFixture.onLsm(OPTIONS)).run(400);
     }
