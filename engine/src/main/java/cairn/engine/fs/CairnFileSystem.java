@@ -43,10 +43,10 @@ import static cairn.engine.fs.perm.Permissions.X;
  * order), stages its whole effect in one {@link Txn} and applies it as one atomic batch, so a crash leaves a
  * prefix of the operation order. Keys and values: {@link FsKeys}; file data: {@link FileData}.
  *
- * <p>Deviations, on purpose: reads do not update atime (noatime); {@link #allocate} checks the quota for the
- * range and extends the size but stores no zero extents (holes stay holes); read and write let the owner pass
- * without r/w bits, as NFS servers do for open files. Known limit: shrinking a file deletes the dropped extents
- * inside the truncate's own batch (only removal of a whole large file is deferred to the background).
+ * <p>Deviations, on purpose: reads do not update atime (noatime); read and write let the owner pass without
+ * r/w bits, as NFS servers do for open files; a write that leaves an allocated extent all zeros makes it a hole
+ * again (an all-zero extent is a hole), which frees its reservation. Large truncates and removals cost one
+ * small batch: the cut-off extents become stale at once and the background reclaimer deletes them.
  *
  * <p>{@link #close()} stops background work and makes a best-effort barrier; the caller still owns the Db.
  */
@@ -89,10 +89,10 @@ public final class CairnFileSystem implements FileSystem {
         this.options = options;
         this.volumeId = format.volumeId();
         this.store = new MetaStore(db, codec);
-        this.data = new FileData(store, format.extentBytes());
+        this.data = new FileData(store, format.extentBytes(), options.inlineDeleteExtents());
         this.committer = new Committer(db, codec, options.maxSizeBytes(), options.syncMode());
         this.allocator = new InodeAllocator(db, codec, committer, options.inodeIdBlock());
-        this.reclaimer = new Reclaimer(store, data, committer, options.reclaimBatchExtents());
+        this.reclaimer = new Reclaimer(store, data, committer, locks, options.reclaimBatchExtents());
     }
 
     /**
@@ -230,7 +230,7 @@ public final class CairnFileSystem implements FileSystem {
             }
             if (change.size() != null) {
                 if (change.size() != n.size) {
-                    data.resize(t, n, change.size());
+                    if (data.resize(t, n, change.size())) t.onCommit(reclaimer::wake);
                     n.mtimeNs = now;
                 }
                 if (change.mode() == null) n.mode = Permissions.afterWrite(c, n);
@@ -400,24 +400,7 @@ public final class CairnFileSystem implements FileSystem {
     public void unlink(Caller c, long dirIno, String name) {
         checkWritable();
         if (Names.isDot(name)) throw new FsException(Errno.EISDIR, "cannot unlink '" + name + "'");
-        byte[] nb = lookupName(name);
-        try (var held = lockStable(() -> new long[] {dirIno, childIno(dirIno, nb)})) {
-            InodeRecord d = directory(dirIno);
-            Permissions.require(c, d, X);
-            DirentValue e = entry(dirIno, nb, name);
-            InodeRecord n = inodeOfEntry(e);
-            if (n.isDir()) throw new FsException(Errno.EISDIR, "'" + name + "' is a directory");
-            Permissions.requireDelete(c, d, n);
-            long now = nowNs();
-            Txn t = new Txn(codec, true);
-            removeEntry(t, dirIno, nb, e);
-            touchDir(t, d, now);
-            n.nlink--;
-            n.ctimeNs = now;
-            if (n.nlink == 0) dropLastLink(t, n);
-            else t.update(n);
-            committer.commit(t);
-        }
+        removeName(c, dirIno, name, false);
     }
 
     @Override
@@ -425,23 +408,32 @@ public final class CairnFileSystem implements FileSystem {
         checkWritable();
         if (name.equals(".")) throw new FsException(Errno.EINVAL, "cannot rmdir '.'");
         if (name.equals("..")) throw new FsException(Errno.ENOTEMPTY, "cannot rmdir '..'");
+        removeName(c, dirIno, name, true);
+    }
+
+    /** unlink ({@code dir} false) or rmdir ({@code dir} true) of {@code name}, "." and ".." excluded. */
+    private void removeName(Caller c, long dirIno, String name, boolean dir) {
         byte[] nb = lookupName(name);
         try (var held = lockStable(() -> new long[] {dirIno, childIno(dirIno, nb)})) {
             InodeRecord d = directory(dirIno);
             Permissions.require(c, d, X);
             DirentValue e = entry(dirIno, nb, name);
             InodeRecord n = inodeOfEntry(e);
-            if (!n.isDir()) throw new FsException(Errno.ENOTDIR, "'" + name + "' is not a directory");
+            if (dir && !n.isDir()) throw new FsException(Errno.ENOTDIR, "'" + name + "' is not a directory");
+            if (!dir && n.isDir()) throw new FsException(Errno.EISDIR, "'" + name + "' is a directory");
             Permissions.requireDelete(c, d, n);
-            if (store.hasEntries(n.ino)) throw new FsException(Errno.ENOTEMPTY, "'" + name + "' is not empty");
+            if (dir && store.hasEntries(n.ino)) throw new FsException(Errno.ENOTEMPTY, "'" + name + "' is not empty");
             long now = nowNs();
             Txn t = new Txn(codec, true);
             removeEntry(t, dirIno, nb, e);
-            d.nlink--;
+            if (dir) {
+                d.nlink--;
+                n.nlink = 0;
+            } else {
+                n.nlink--;
+            }
             touchDir(t, d, now);
-            n.nlink = 0;
-            n.ctimeNs = now;
-            dropLastLink(t, n);
+            lostName(t, n, now);
             committer.commit(t);
         }
     }
@@ -554,9 +546,7 @@ public final class CairnFileSystem implements FileSystem {
                 } else {
                     tg.nlink--;
                 }
-                tg.ctimeNs = now;
-                if (tg.nlink == 0) dropLastLink(t, tg);
-                else t.update(tg);
+                lostName(t, tg, now);
             }
             addEntry(t, td, tb, toName, s);
             if (s.isDir() && fromDir != toDir) {
@@ -659,7 +649,7 @@ public final class CairnFileSystem implements FileSystem {
             if (c.uid() != n.uid) Permissions.require(c, n, R);
             if (offset >= n.size) return new ReadResult(new byte[0], true);
             int len = (int) Math.min(Math.min(length, READ_MAX), n.size - offset);
-            byte[] bytes = new FileData(view, data.extentBytes()).read(n, offset, len);
+            byte[] bytes = data.over(view).read(n, offset, len);
             return new ReadResult(bytes, offset + len >= n.size);
         }
     }
@@ -700,6 +690,16 @@ public final class CairnFileSystem implements FileSystem {
         }
     }
 
+    /** Extents one allocate batch stores at most; a larger allocation commits several batches. */
+    private static final int ALLOCATE_BATCH_EXTENTS = 4096;
+
+    /**
+     * fallocate mode 0 / FALLOC_FL_KEEP_SIZE: holes in the range become allocated extents that read as zeros
+     * and are charged against the quota now (ENOSPC here, not at a later write). Without {@code keepSize} the
+     * size grows to the range's end. With {@code keepSize} nothing past the size is reserved (the size bounds
+     * every extent). A range of more than {@value #ALLOCATE_BATCH_EXTENTS} extents is checked against the
+     * quota first and then stored in several batches (a crash may leave part of it allocated, as on Linux).
+     */
     @Override
     public Attr allocate(Caller c, long ino, long offset, long length, boolean keepSize) {
         checkWritable();
@@ -709,19 +709,30 @@ public final class CairnFileSystem implements FileSystem {
             InodeRecord n = live(ino);
             requireRegular(n);
             if (c.uid() != n.uid) Permissions.require(c, n, W);
-            long max = committer.maxSizeBytes();
-            if (max > 0 && committer.usedBytes() + data.unallocatedBytes(n, offset, length) > max)
-                throw new FsException(Errno.ENOSPC, "allocating would exceed the quota of " + max + " bytes");
+            long e = data.extentBytes();
+            long newSize = keepSize ? n.size : Math.max(n.size, offset + length);
+            long first = offset / e, end = Math.max(first, (Math.min(offset + length, newSize) + e - 1) / e);
+            if (end - first > ALLOCATE_BATCH_EXTENTS) {
+                InodeRecord grown = store.inode(ino);
+                grown.size = newSize;
+                long max = committer.maxSizeBytes();
+                if (max > 0 && committer.usedBytes() + data.unallocatedBytes(grown, first, end) > max)
+                    throw new FsException(Errno.ENOSPC, "allocating would exceed the quota of " + max + " bytes");
+            }
             long now = nowNs();
             Txn t = new Txn(codec, false);
-            if (!keepSize && offset + length > n.size) {
-                data.resize(t, n, offset + length);
+            if (newSize > n.size) {
+                data.resize(t, n, newSize);
                 n.mtimeNs = now;
             }
             n.ctimeNs = now;
-            t.update(n);
-            committer.commit(t);
-            return n.toAttr();
+            for (long from = first; ; from += ALLOCATE_BATCH_EXTENTS) {
+                data.allocate(t, n, from, Math.min(end, from + ALLOCATE_BATCH_EXTENTS));
+                t.update(n);
+                committer.commit(t);
+                if (from + ALLOCATE_BATCH_EXTENTS >= end) return n.toAttr();
+                t = new Txn(codec, false);
+            }
         }
     }
 
@@ -733,7 +744,7 @@ public final class CairnFileSystem implements FileSystem {
             InodeRecord n = view.inode(ino);
             if (n == null) throw new FsException(Errno.ESTALE, "inode " + ino + " does not exist");
             requireRegular(n);
-            return new FileData(view, data.extentBytes()).map(n, offset, length);
+            return data.over(view).map(n, offset, length);
         }
     }
 
@@ -901,6 +912,13 @@ public final class CairnFileSystem implements FileSystem {
         t.update(d);
     }
 
+    /** {@code n} lost a name (nlink already lowered): stamps ctime; after its last name, {@link #dropLastLink}. */
+    private void lostName(Txn t, InodeRecord n, long now) {
+        n.ctimeNs = now;
+        if (n.nlink == 0) dropLastLink(t, n);
+        else t.update(n);
+    }
+
     /** The last name of {@code n} is gone: an open inode becomes an orphan, anything else is destroyed. */
     private void dropLastLink(Txn t, InodeRecord n) {
         if (opens.isOpen(n.ino)) {
@@ -917,8 +935,8 @@ public final class CairnFileSystem implements FileSystem {
         t.addInodes(-1);
         for (byte[] key : store.scanKeys(FsKeys.xattrPrefix(n.ino), Keys.prefixEnd(FsKeys.xattrPrefix(n.ino)), Integer.MAX_VALUE))
             t.delete(key);
-        if (n.usedBytes > (long) options.inlineDeleteExtents() * data.extentBytes()) {
-            reclaimer.stage(t, n.ino, n.size);
+        if (n.usedBytes > (long) options.inlineDeleteExtents() * data.extentBytes() || !data.stale(n.ino).isEmpty()) {
+            data.discardAll(t, n);
             t.onCommit(reclaimer::wake);
         } else if (n.usedBytes > 0) {
             data.dropAll(t, n);

@@ -97,7 +97,10 @@ public interface FileSystem extends AutoCloseable {
     /** Zeroes a range; whole extents become holes (TRIM, WRITE_ZEROES, FALLOC_FL_PUNCH_HOLE). Size unchanged. */
     Attr punchHole(Caller caller, long ino, long offset, long length);
 
-    /** Makes the range allocated (zeros where it was a hole) and, unless {@code keepSize}, extends the size. */
+    /**
+     * Makes the range allocated (zeros where it was a hole) and, unless {@code keepSize}, extends the size. The
+     * space is charged now: {@code ENOSPC} here when the quota cannot hold it.
+     */
     Attr allocate(Caller caller, long ino, long offset, long length, boolean keepSize);
 
     /** Data and hole ranges covering {@code [offset, offset+length)} clipped to the file size, in order. */

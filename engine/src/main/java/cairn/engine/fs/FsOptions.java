@@ -8,8 +8,8 @@ package cairn.engine.fs;
  * @param maxSizeBytes        quota: writes that would push used bytes above it fail with ENOSPC; 0 = unlimited
  * @param syncMode            every metadata operation is followed by a barrier (NFSv3 letter of the law)
  * @param inodeIdBlock        inode ids reserved per durable watermark bump
- * @param inlineDeleteExtents files with at most this many extents are deleted inside the unlink batch; larger
- *                            ones go to the background reclaimer
+ * @param inlineDeleteExtents removals and truncates that drop at most this many extents delete them inside
+ *                            their own batch; larger ones mark them stale for the background reclaimer
  * @param reclaimBatchExtents extents the background reclaimer deletes per batch
  */
 public record FsOptions(int extentBytes, long maxSizeBytes, boolean syncMode, int inodeIdBlock,

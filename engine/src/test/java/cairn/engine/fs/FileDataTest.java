@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import static cairn.engine.fs.FileSystem.ROOT_INODE;
+import static cairn.engine.fs.FsFixture.filled;
 import static cairn.engine.fs.FsFixture.assertErrno;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -27,12 +28,6 @@ class FileDataTest {
 
     private long file(String name) {
         return fs.create(root, ROOT_INODE, name, 0644, true).ino();
-    }
-
-    private static byte[] filled(int n, int v) {
-        byte[] b = new byte[n];
-        Arrays.fill(b, (byte) v);
-        return b;
     }
 
     @Test
@@ -120,9 +115,11 @@ class FileDataTest {
             long f = q.fs.create(root, ROOT_INODE, "f", 0644, true).ino();
             Attr a = q.fs.allocate(root, f, 0, 5 * E, false);
             assertEquals(5 * E, a.size());
+            assertEquals(5 * E, a.usedBytes(), "allocated space is charged at once");
             q.fs.allocate(root, f, 0, 9 * E, true);
-            assertEquals(5 * E, q.fs.getattr(f).size());
-            assertErrno(Errno.ENOSPC, () -> q.fs.allocate(root, f, 0, 11 * E, true));
+            assertEquals(5 * E, q.fs.getattr(f).size(), "keepSize reserves nothing past the size");
+            assertErrno(Errno.ENOSPC, () -> q.fs.allocate(root, f, 0, 11 * E, false));
+            assertEquals(5 * E, q.fs.getattr(f).size(), "a refused allocate changes nothing");
         }
     }
 

@@ -97,6 +97,13 @@ final class FsFixture implements AutoCloseable {
         return crash(0);
     }
 
+    /** {@code n} bytes of value {@code v}. */
+    static byte[] filled(int n, int v) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) v);
+        return b;
+    }
+
     static void assertErrno(Errno expected, org.junit.jupiter.api.function.Executable op) {
         assertErrno(expected, op, "");
     }

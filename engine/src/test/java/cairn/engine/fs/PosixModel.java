@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An in-memory POSIX model, as root (permissions are tested elsewhere). Each operation returns the errno it
@@ -12,6 +13,12 @@ import java.util.TreeMap;
  * is cheap and a history of states can be kept for the crash oracle.
  */
 final class PosixModel {
+    /** Extent size of the filesystem under test (allocation is tracked per extent). */
+    final int extentBytes;
+
+    PosixModel(int extentBytes) {
+        this.extentBytes = extentBytes;
+    }
 
     static final class Node {
         final long ino;
@@ -23,6 +30,8 @@ final class PosixModel {
         long parent;
         String target;
         TreeMap<String, byte[]> xattrs = new TreeMap<>();
+        /** Extents allocated by allocate that may hold only zeros (an extent with data is allocated anyway). */
+        TreeSet<Long> allocated = new TreeSet<>();
 
         Node(long ino, FileType type, int mode) {
             this.ino = ino;
@@ -40,6 +49,7 @@ final class PosixModel {
             n.parent = parent;
             n.target = target;
             n.xattrs = new TreeMap<>(xattrs);
+            n.allocated = new TreeSet<>(allocated);
             return n;
         }
 
@@ -57,7 +67,7 @@ final class PosixModel {
     final Map<Long, Integer> opens = new HashMap<>();
 
     PosixModel copy() {
-        PosixModel m = new PosixModel();
+        PosixModel m = new PosixModel(extentBytes);
         nodes.forEach((k, v) -> m.nodes.put(k, v.copy()));
         m.opens.putAll(opens);
         return m;
@@ -202,11 +212,17 @@ final class PosixModel {
         byte[] d = Arrays.copyOf(n.data, (int) Math.max(n.data.length, offset + bytes.length));
         System.arraycopy(bytes, 0, d, (int) offset, bytes.length);
         n.data = d;
+        touched(n, offset, offset + bytes.length);
     }
 
     void truncate(long ino, long size) {
         Node n = node(ino);
+        long old = n.data.length;
         n.data = Arrays.copyOf(n.data, (int) size);
+        if (size < old) {
+            n.allocated.tailSet((size + extentBytes - 1) / extentBytes).clear();
+            if (size % extentBytes != 0) n.allocated.remove(size / extentBytes); // the trimmed tail is rewritten
+        }
     }
 
     void punch(long ino, long offset, long length) {
@@ -215,6 +231,28 @@ final class PosixModel {
         long end = Math.min(d.length, offset + length);
         if (offset < end) Arrays.fill(d, (int) offset, (int) end, (byte) 0);
         n.data = d;
+        if (offset < end) touched(n, offset, end);
+    }
+
+    /** fallocate: mode 0 grows the size; holes below the size in the range become allocated. */
+    void allocate(long ino, long offset, long length, boolean keepSize) {
+        Node n = node(ino);
+        if (!keepSize && offset + length > n.data.length) n.data = Arrays.copyOf(n.data, (int) (offset + length));
+        long end = Math.min(offset + length, n.data.length);
+        for (long i = offset / extentBytes; i * extentBytes < end; i++) n.allocated.add(i);
+    }
+
+    /** A write or punch rewrote the extents of [from, to): each is now allocated exactly when it holds data. */
+    private void touched(Node n, long from, long to) {
+        n.allocated.subSet(from / extentBytes, (to + extentBytes - 1) / extentBytes).clear();
+    }
+
+    /** Whether extent {@code i} is stored: it holds a non-zero byte or was allocated. */
+    boolean stored(Node n, long i) {
+        if (n.allocated.contains(i)) return true;
+        for (long k = i * extentBytes; k < Math.min(n.data.length, (i + 1) * extentBytes); k++)
+            if (n.data[(int) k] != 0) return true;
+        return false;
     }
 
     void release(long ino) {
@@ -231,20 +269,13 @@ final class PosixModel {
         nodes.values().removeIf(n -> n.nlink == 0);
     }
 
-    /** Exact used bytes: the coverage of every extent with a non-zero byte. */
-    long usedBytes(int extentBytes) {
+    /** Exact used bytes: the coverage of every stored extent. */
+    long usedBytes() {
         long used = 0;
         for (Node n : nodes.values()) {
             if (n.type != FileType.REGULAR) continue;
-            for (int start = 0; start < n.data.length; start += extentBytes) {
-                int end = Math.min(n.data.length, start + extentBytes);
-                for (int i = start; i < end; i++) {
-                    if (n.data[i] != 0) {
-                        used += end - start;
-                        break;
-                    }
-                }
-            }
+            for (long i = 0; i * extentBytes < n.data.length; i++)
+                if (stored(n, i)) used += Math.min(n.data.length, (i + 1) * extentBytes) - i * extentBytes;
         }
         return used;
     }

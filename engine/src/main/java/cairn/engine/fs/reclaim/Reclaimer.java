@@ -2,23 +2,25 @@ package cairn.engine.fs.reclaim;
 
 import cairn.engine.fs.ValueTransform;
 import cairn.engine.fs.data.FileData;
+import cairn.engine.fs.data.StaleExtents;
+import cairn.engine.fs.inode.InodeLocks;
 import cairn.engine.fs.schema.FsKeys;
-import cairn.engine.fs.schema.Longs;
 import cairn.engine.fs.store.Committer;
 import cairn.engine.fs.store.MetaStore;
 import cairn.engine.fs.store.Txn;
-import cairn.engine.lsm.KeyValue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
- * Deletes the extents of large removed files in the background. Removal writes a tombstone (ino -> size) in
- * the same batch that deletes the inode; this worker, on one virtual thread, deletes at most
- * {@code batchExtents} extents per batch (each batch debits exactly the coverage it removes) and finally the
- * tombstone. Tombstones are durable, so a restart resumes where the last applied batch stopped.
+ * Deletes stale extents in the background: those of removed files and those a large truncate cut off. Both
+ * are recorded as {@link StaleExtents} under the inode's tombstone key, in the same batch as the removal or
+ * truncate; this worker, on one virtual thread, deletes at most {@code batchExtents} of them per batch under
+ * the inode's lock (each batch debits exactly what it removes, and narrows the ranges) until no tombstone is
+ * left. Tombstones are durable, so a restart resumes where the last applied batch stopped.
  */
 public final class Reclaimer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Reclaimer.class.getName());
@@ -26,6 +28,7 @@ public final class Reclaimer implements AutoCloseable {
     private final MetaStore store;
     private final FileData data;
     private final Committer committer;
+    private final InodeLocks locks;
     private final ValueTransform codec;
     private final int batchExtents;
     private final ReentrantLock lock = new ReentrantLock();
@@ -35,17 +38,13 @@ public final class Reclaimer implements AutoCloseable {
     private boolean closed;
     private Thread worker;
 
-    public Reclaimer(MetaStore store, FileData data, Committer committer, int batchExtents) {
+    public Reclaimer(MetaStore store, FileData data, Committer committer, InodeLocks locks, int batchExtents) {
         this.store = store;
         this.data = data;
         this.committer = committer;
+        this.locks = locks;
         this.codec = store.codec();
         this.batchExtents = batchExtents;
-    }
-
-    /** Stages a tombstone for a removed file: its extents are deleted later. */
-    public void stage(Txn t, long ino, long size) {
-        t.put(FsKeys.tombstone(ino), Longs.encode(size));
     }
 
     public void start() {
@@ -54,14 +53,12 @@ public final class Reclaimer implements AutoCloseable {
 
     /** Signals that a tombstone was committed. */
     public void wake() {
-        lock.lock();
-        try {
+        locked(() -> {
             pending = true;
             idle = false;
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** Waits until no tombstone is left; false on timeout. */
@@ -82,18 +79,16 @@ public final class Reclaimer implements AutoCloseable {
 
     private void run() {
         while (true) {
-            lock.lock();
-            try {
+            boolean stop = locked(() -> {
                 while (!pending && !closed) {
                     idle = true;
                     changed.signalAll();
                     changed.awaitUninterruptibly();
                 }
-                if (closed) return;
                 pending = false;
-            } finally {
-                lock.unlock();
-            }
+                return closed;
+            });
+            if (stop) return;
             try {
                 drain();
             } catch (RuntimeException e) {
@@ -105,24 +100,28 @@ public final class Reclaimer implements AutoCloseable {
 
     private void drain() {
         while (!isClosed()) {
-            List<KeyValue> tombs = store.scan(FsKeys.kindPrefix(FsKeys.TOMBSTONE),
+            List<byte[]> tombs = store.scanKeys(FsKeys.kindPrefix(FsKeys.TOMBSTONE),
                     FsKeys.kindPrefix((byte) (FsKeys.TOMBSTONE + 1)), 16);
             if (tombs.isEmpty()) return;
-            for (KeyValue kv : tombs) {
-                long ino = FsKeys.idAt(kv.key(), 1);
-                long size = Longs.decode(kv.value(), 1)[0];
-                Txn t = new Txn(codec, false);
-                if (data.dropSome(t, ino, size, batchExtents) == 0) t.delete(kv.key());
-                committer.commit(t);
+            for (byte[] key : tombs) {
+                long ino = FsKeys.idAt(key, 1);
+                try (var held = locks.lock(ino)) {
+                    Txn t = new Txn(codec, false);
+                    if (data.reclaimSome(t, ino, batchExtents)) committer.commit(t);
+                }
                 if (isClosed()) return;
             }
         }
     }
 
     private boolean isClosed() {
+        return locked(() -> closed);
+    }
+
+    private <T> T locked(Supplier<T> action) {
         lock.lock();
         try {
-            return closed;
+            return action.get();
         } finally {
             lock.unlock();
         }
@@ -130,13 +129,11 @@ public final class Reclaimer implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
+        locked(() -> {
             closed = true;
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
         if (worker != null) {
             try {
                 worker.join(Duration.ofSeconds(30));
