@@ -4,6 +4,8 @@
 # Usage: bench/nbd.sh [runtime_s] [size_mib]          (documented run: 15 1024)
 #        bench/nbd.sh --memory GIB                     sequential 1 MiB writes of GIB GiB through NBD into a
 #                                                      node with [cache] memory_size_gb = 0.25; prints peak RSS
+# On a shared, loaded machine quote only the ratios, and give both servers the same head start:
+# `nice -n -10 bench/nbd.sh ...` (every process the script starts inherits it). docs/benchmarks.md section 3.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; top="$(dirname "$here")"
 source "$top/bin/find-jdk.sh"; java="$(cairn_find_jdk)/bin/java"

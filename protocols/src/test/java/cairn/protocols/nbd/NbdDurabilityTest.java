@@ -11,10 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 import static cairn.protocols.nbd.NbdProtocol.CMD_FLAG_FUA;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * On the real engine (LsmDb over an in-memory bucket): writes acknowledged before a successful FLUSH, and FUA
@@ -59,6 +63,49 @@ class NbdDurabilityTest {
             }
         } finally {
             fs.close(); // the fenced first instance: stop its background work now the test is over
+        }
+    }
+
+    /**
+     * CAN_MULTI_CONN honesty: four connections each write their own range and get their replies, then ONE of them
+     * sends FLUSH; after a crash every connection's writes are there, because FLUSH is a volume-wide barrier.
+     * Fails if FLUSH only covered the writes of the connection that sent it.
+     */
+    @Test
+    void flushOnOneConnectionMakesEveryConnectionsWritesDurable() throws Exception {
+        MemoryStore bucket = new MemoryStore();
+        LsmOptions lsm = LsmOptions.defaults().withFlushIntervalMs(60_000);
+        LsmDb first = LsmDb.openWriter(bucket, lsm, 1);
+        CairnFileSystem fs = CairnFileSystem.open(first, FsOptions.defaults(), ValueTransform.IDENTITY);
+        NbdDevices.create(fs, "multi", 4L << 20);
+        fs.syncfs();
+        NbdServer server = new NbdServer(fs, NbdOptions.defaults());
+        SocketAddress address = server.start(new InetSocketAddress("127.0.0.1", 0)).get(0);
+        int connections = 4, bytes = 40_960; // more than one extent and not extent-aligned
+        List<NbdClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < connections; i++) clients.add(NbdClient.connect(address, NbdClient.Options.of("multi")));
+            assertTrue(clients.get(0).flag(NbdProtocol.FLAG_CAN_MULTI_CONN));
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < connections; i++) writes.add(clients.get(i).write((long) i << 20, pattern(bytes, 10 + i)));
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get();
+            clients.get(connections - 1).flush().get();
+        } finally {
+            for (NbdClient c : clients) c.close();
+        }
+        server.stop(); // crash: nothing closed, nothing flushed beyond the one FLUSH
+
+        try (LsmDb second = LsmDb.openWriter(bucket, lsm, 2);
+             CairnFileSystem again = CairnFileSystem.open(second, FsOptions.defaults(), ValueTransform.IDENTITY);
+             NbdServer restarted = new NbdServer(again, NbdOptions.defaults())) {
+            SocketAddress reopened = restarted.start(new InetSocketAddress("127.0.0.1", 0)).get(0);
+            try (NbdClient client = NbdClient.connect(reopened, NbdClient.Options.of("multi"))) {
+                for (int i = 0; i < connections; i++) {
+                    assertArrayEquals(pattern(bytes, 10 + i), client.read((long) i << 20, bytes).get(), "connection " + i);
+                }
+            }
+        } finally {
+            fs.close();
         }
     }
 }

@@ -176,16 +176,17 @@ final class CommandExecutor {
 
     /** Reads exactly {@code length} bytes; what lies beyond the file's end (it may have shrunk) reads as zeros. */
     private byte[] readFully(long offset, int length) {
+        ReadResult result = fs.read(Caller.ROOT, ino, offset, length);
+        if (result.data().length == length) return result.data(); // the usual case: a fresh array, sent as is
         byte[] out = new byte[length];
         int filled = 0;
-        while (filled < length) {
-            ReadResult result = fs.read(Caller.ROOT, ino, offset + filled, length - filled);
+        while (true) {
             int n = Math.min(result.data().length, length - filled);
             System.arraycopy(result.data(), 0, out, filled, n);
             filled += n;
-            if (result.eof() || n == 0) break;
+            if (filled == length || result.eof() || n == 0) return out;
+            result = fs.read(Caller.ROOT, ino, offset + filled, length - filled);
         }
-        return out;
     }
 
     /**
