@@ -110,7 +110,7 @@
       (finally
         (h/close! rec)
         (when-let [td (:teardown! test)] (try (td test) (catch Exception e (println "teardown failed:" e))))))
-    (let [history (h/ops rec)
+    (let [history (h/read-history (io/file dir "history.edn")) ; streamed only, read back once for the checker
           results ((:checker test) test history)]
       (spit (io/file dir "results.edn") (with-out-str (pprint/pprint results)))
       (report/write! dir test history results)
