@@ -159,7 +159,7 @@
 
 (defn- health [cluster node path]
   (try (let [req (-> (HttpRequest/newBuilder (URI. (str "http://" (host cluster node) ":" (http-port cluster node) path)))
-                     (.timeout (Duration/ofMillis 1000)) (.build))]
+                     (.timeout (Duration/ofMillis 2000)) (.build))]
          (.statusCode (.send ^HttpClient @http req (HttpResponse$BodyHandlers/discarding))))
        (catch Exception _ nil)))
 
