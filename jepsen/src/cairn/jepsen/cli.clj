@@ -71,7 +71,7 @@
         _ (when (and (faults :partition) (empty? partitions))
             (throw (ex-info "no partition spec left (leader-s3 needs --bucket s3)" {})))
         name (str/join "-" (concat [w] (map name (sort faults))
-                                   (when (= :9p (:protocol opts)) ["9p"]) (when s3? ["s3"])))
+                                   (when (= :9p (:protocol opts)) ["9p"]) (when (and s3? (not (faults :s3))) ["s3"])))
         run-dir (io/file (:store opts) "clusters" (str name "-" (System/currentTimeMillis)))
         cluster (db/cluster {:nodes nodes :dir run-dir :jar (.getAbsolutePath (io/file (:jar opts)))
                              :s3? s3? :netns (:netns opts)})
