@@ -103,8 +103,10 @@
     (try
       (when-let [setup (:setup! test)] (setup test))
       (run-phase test rec (:generator test) (:nemesis-generator test))
-      (teardown! (:nemesis test) test)
-      (h/record! rec {:type :info :process :nemesis :f :heal :value :healed})
+      ;; a heal that fails (say no leader in time) is recorded; the final reads and the checker still run
+      (h/record! rec {:type :info :process :nemesis :f :heal
+                      :value (try (teardown! (:nemesis test) test) :healed
+                                  (catch Exception e [:heal-failed (str e)]))})
       (Thread/sleep (long (* 1000 (:quiescence-s test 5))))
       (when-let [g (:final-generator test)] (run-phase test rec g nil))
       (finally

@@ -54,6 +54,8 @@ public final class S3FaultProxy implements AutoCloseable {
     }
 
     static final int BODY_BYTES_MAX = 64 << 20;
+    /** A hung upstream must not hold a request slot forever. */
+    private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(120);
 
     /** How much the proxy takes on at once. */
     public record Limits(int requestsMax, int connectionsMax) {
@@ -204,7 +206,7 @@ public final class S3FaultProxy implements AutoCloseable {
         private FullHttpResponse forward(String method, URI uri, Map<String, String> headers, byte[] body)
                 throws Exception {
             var builder = HttpRequest.newBuilder(upstream.resolve(uri.getRawPath()
-                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))).timeout(UPSTREAM_TIMEOUT);
             headers.forEach((k, v) -> {
                 if (!HOP_HEADERS.contains(k)) builder.header(k, v);
             });
