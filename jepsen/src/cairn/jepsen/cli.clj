@@ -34,10 +34,23 @@
 (def checkers {"append" append/check "set" set-full/check "register" wgl/check-independent
                "crashfs" fsmodel/check "block" block/check "honesty" honesty/check})
 
+(defn- keywords [s] (set (map keyword (remove str/blank? (str/split s #",")))))
+
 (def options
   [[nil "--workload W" "append | set | register | crashfs | block | honesty" :default "append" :validate [workloads "unknown workload"]]
-   [nil "--nemesis LIST" "comma-separated: kill, pause (none: no faults)" :default #{:kill} :default-desc "kill"
-    :parse-fn #(set (map keyword (remove str/blank? (str/split % #","))))]
+   [nil "--nemesis LIST" "comma-separated: kill, pause, partition, s3 (none: no faults)" :default #{:kill} :default-desc "kill"
+    :parse-fn keywords :validate [#(every? #{:kill :pause :partition :s3 :none} %) "unknown nemesis"]]
+   [nil "--partitions LIST" "partition specs to draw from: leader, one, majority, majorities-ring, leader-s3"
+    :default (set nemesis/partition-specs) :default-desc "all" :parse-fn keywords
+    :validate [#(every? (set nemesis/partition-specs) %) "unknown partition spec"]]
+   [nil "--s3-faults LIST" (str "S3 fault sets to draw from: " (str/join ", " (map name (keys nemesis/s3-faults))))
+    :default (set (keys nemesis/s3-faults)) :default-desc "all" :parse-fn keywords
+    :validate [#(every? nemesis/s3-faults %) "unknown S3 fault set"]]
+   [nil "--protocol P" "nfs | 9p (register, append, set)" :default :nfs :parse-fn keyword
+    :validate [#{:nfs :9p} "nfs or 9p"]]
+   [nil "--bucket B" "file | s3 (an in-memory S3 server behind the chaos proxy; implied by --nemesis s3)"
+    :default :file :parse-fn keyword :validate [#{:file :s3} "file or s3"]]
+   [nil "--netns PREFIX" "nodes live in the namespaces PREFIX-n<i> made by net/up.sh (run.sh sets this)"]
    [nil "--nodes N" "cluster size (crashfs, block and honesty always use 1)" :default 3 :parse-fn #(Integer/parseInt %)]
    [nil "--concurrency N" "client workers" :default 3 :parse-fn #(Integer/parseInt %)]
    [nil "--time-limit S" "seconds of faults and load" :default 60 :parse-fn #(Integer/parseInt %)]
@@ -50,22 +63,33 @@
   (let [w (:workload opts)
         crash? (contains? single-node w)
         nodes (mapv #(str "n" (inc %)) (range (if crash? 1 (:nodes opts))))
-        faults (if crash? #{} (:nemesis opts))
-        name (str/join "-" (cons w (map name (sort faults))))
+        faults (if crash? #{} (disj (:nemesis opts) :none))
+        s3? (or (= :s3 (:bucket opts)) (contains? faults :s3))
+        partitions (cond-> (:partitions opts) (not s3?) (disj :leader-s3))
+        _ (when (and (faults :partition) (not (:netns opts)))
+            (throw (ex-info "--nemesis partition needs the nodes in namespaces: use jepsen/run.sh (it passes --netns)" {})))
+        _ (when (and (faults :partition) (empty? partitions))
+            (throw (ex-info "no partition spec left (leader-s3 needs --bucket s3)" {})))
+        name (str/join "-" (concat [w] (map name (sort faults))
+                                   (when (= :9p (:protocol opts)) ["9p"]) (when (and s3? (not (faults :s3))) ["s3"])))
         run-dir (io/file (:store opts) "clusters" (str name "-" (System/currentTimeMillis)))
-        cluster (db/cluster {:nodes nodes :dir run-dir :jar (.getAbsolutePath (io/file (:jar opts)))})
+        cluster (db/cluster {:nodes nodes :dir run-dir :jar (.getAbsolutePath (io/file (:jar opts)))
+                             :s3? s3? :netns (:netns opts)})
         concurrency (if crash? 1 (:concurrency opts))
-        wl ((workloads w) {:cluster cluster :concurrency concurrency})
+        wl ((workloads w) {:cluster cluster :concurrency concurrency :protocol (:protocol opts)})
         test (merge wl
                     {:name name :nodes nodes :concurrency concurrency :store-dir (:store opts)
                      :nemesis (nemesis/nemesis cluster)
                      :generator (gen/time-limit (:time-limit opts)
                                                 (gen/stagger (/ concurrency (:rate opts)) (:generator wl)))
-                     :nemesis-generator (gen/time-limit (:time-limit opts) (nemesis/generator faults (:interval opts)))
+                     :nemesis-generator (gen/time-limit (:time-limit opts)
+                                                        (nemesis/generator faults (:interval opts)
+                                                                           {:partitions (vec partitions)
+                                                                            :s3-fault-names (vec (:s3-faults opts))}))
                      :quiescence-s 3
                      :setup! (fn [_]
                                (db/setup! cluster)
-                               (db/await-leader cluster 300000)
+                               (db/await-leader cluster 600000)
                                (when-let [f (:setup-workload! wl)] (f)))
                      :teardown! (fn [_] (db/teardown! cluster))})
         result (core/run! test)]

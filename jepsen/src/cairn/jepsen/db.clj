@@ -1,10 +1,13 @@
 (ns cairn.jepsen.db
-  "A local test cluster of real `cairn` processes on loopback, one directory each under the run's store
-  directory, sharing one bucket (a file:// store). Start, SIGKILL, SIGSTOP/SIGCONT, restart; find the leader
-  through /health/leader."
+  "A local test cluster of real `cairn` processes, one directory each under the run's store directory,
+  sharing one bucket: a file:// store, or (`:s3? true`) an in-memory S3 server (s3proxy) behind the chaos
+  fault proxy, run as one more process. Nodes listen on loopback, or (`:netns PREFIX`) each in its own
+  network namespace made by jepsen/net/up.sh (node k at 10.231.0.(10+k), S3 at 10.231.0.2). Start, SIGKILL,
+  SIGSTOP/SIGCONT, restart; find the leader through /health/leader."
   (:require [clojure.java.io :as io]
             [clojure.string :as str])
-  (:import (java.net URI)
+  (:import (cairn.chaos.s3 InMemoryS3)
+           (java.net URI)
            (java.net.http HttpClient HttpRequest HttpResponse$BodyHandlers)
            (java.time Duration)))
 
@@ -15,28 +18,97 @@
 (defn http-port [c n] (port c n 3))
 (defn raft-port [c n] (port c n 4))
 
+(defn host
+  "The address `node` (or \"s3\") listens on."
+  [cluster node]
+  (if (:netns cluster)
+    (if (= "s3" node) "10.231.0.2" (str "10.231.0." (+ 11 (.indexOf ^java.util.List (:nodes cluster) node))))
+    "127.0.0.1"))
+
+(defn netns-of
+  "The network namespace of `node` (or \"s3\"); only for :netns clusters."
+  [cluster node]
+  (str (:netns cluster) "-" node))
+
+(defn- in-netns
+  "argv prefixed to run inside the node's namespace when the cluster has namespaces."
+  [cluster node argv]
+  (if (:netns cluster) (into ["ip" "netns" "exec" (netns-of cluster node)] argv) argv))
+
+(def s3-bucket "cairn")
+(defn s3-endpoint [cluster] (str "http://" (host cluster "s3") ":" (+ (:base-port cluster) 1)))
+(defn s3-admin [cluster] (str (host cluster "s3") ":" (+ (:base-port cluster) 2)))
+
+(defn- storage-config [cluster]
+  (if (:s3? cluster)
+    (str "[storage]\nurl = \"s3://" s3-bucket "/vol\"\n")
+    (str "[storage]\nurl = \"file://" (.getAbsolutePath (io/file (:dir cluster) "bucket")) "\"\n")))
+
+(defn- aws-config [cluster]
+  (when (:s3? cluster)
+    (str "[aws]\nendpoint = \"" (s3-endpoint cluster) "\"\nregion = \"us-east-1\"\n"
+         "access_key_id = \"" InMemoryS3/IDENTITY "\"\nsecret_access_key = \"" InMemoryS3/CREDENTIAL "\"\n")))
+
 (defn- config [cluster node]
   (let [dir (io/file (:dir cluster) node)
-        ha? (> (count (:nodes cluster)) 1)]
-    (str "[storage]\nurl = \"file://" (.getAbsolutePath (io/file (:dir cluster) "bucket")) "\"\n"
+        ha? (> (count (:nodes cluster)) 1)
+        h (host cluster node)]
+    (str (storage-config cluster)
          "key_file = \"" (.getAbsolutePath (io/file (:dir cluster) "key")) "\"\n"
          "[cache]\ndir = \"" (.getAbsolutePath (io/file dir "cache")) "\"\n"
          "[engine]\nflush_interval_ms = 20\n"
-         "[servers.nfs]\naddresses = [\"127.0.0.1:" (nfs-port cluster node) "\"]\n"
-         "[servers.ninep]\naddresses = [\"127.0.0.1:" (ninep-port cluster node) "\"]\n"
-         "[servers.nbd]\naddresses = [\"127.0.0.1:" (nbd-port cluster node) "\"]\n"
-         "[servers.http]\naddresses = [\"127.0.0.1:" (http-port cluster node) "\"]\n"
+         "[servers.nfs]\naddresses = [\"" h ":" (nfs-port cluster node) "\"]\n"
+         "[servers.ninep]\naddresses = [\"" h ":" (ninep-port cluster node) "\"]\n"
+         "[servers.nbd]\naddresses = [\"" h ":" (nbd-port cluster node) "\"]\n"
+         "[servers.http]\naddresses = [\"" h ":" (http-port cluster node) "\"]\n"
+         (aws-config cluster)
          (when ha?
            (str "[ha]\nnode_id = \"" node "\"\nmode = \"raft\"\n"
-                "raft_address = \"127.0.0.1:" (raft-port cluster node) "\"\n"
-                "peers = [" (str/join ", " (for [n (:nodes cluster)] (str "\"" n "@127.0.0.1:" (raft-port cluster n) "\""))) "]\n"
+                "raft_address = \"" h ":" (raft-port cluster node) "\"\n"
+                "peers = [" (str/join ", " (for [n (:nodes cluster)] (str "\"" n "@" (host cluster n) ":" (raft-port cluster n) "\""))) "]\n"
                 "election_timeout_ms = " (:election-timeout-ms cluster 1000) "\n"
                 "poll_interval_ms = 100\n")))))
 
 (defn cluster
-  "A cluster description: nodes, a base port, the jar, and the run directory."
-  [{:keys [nodes dir jar base-port] :as opts}]
-  (merge {:procs (atom {}) :base-port (or base-port (+ 20000 (* 100 (rand-int 300))))} opts))
+  "A cluster description: nodes, a base port, the jar, the run directory; :s3? (an S3 server instead of a
+  file:// bucket), :netns (the namespace prefix of jepsen/net/up.sh, or nil for loopback)."
+  [{:keys [nodes dir jar base-port s3? netns] :as opts}]
+  (merge {:procs (atom {}) :s3-proc (atom nil) :base-port (or base-port (+ 20000 (* 100 (rand-int 300))))} opts))
+
+(defn- java-bin [] (str (System/getProperty "java.home") "/bin/java"))
+
+(defn- await-http
+  "Waits until `url` answers at all (any status), or throws after timeout-ms."
+  [url timeout-ms]
+  (let [deadline (+ (System/currentTimeMillis) timeout-ms)
+        client (-> (HttpClient/newBuilder) (.connectTimeout (Duration/ofMillis 1000)) (.build))]
+    (loop []
+      (when-not (try (.send client (-> (HttpRequest/newBuilder (URI. url)) (.timeout (Duration/ofMillis 2000)) (.build))
+                            (HttpResponse$BodyHandlers/discarding))
+                     (catch Exception _ nil))
+        (when (> (System/currentTimeMillis) deadline) (throw (ex-info "not reachable" {:url url})))
+        (Thread/sleep 200)
+        (recur)))))
+
+(defn- start-s3!
+  "Starts the S3 server (s3proxy in memory, bucket `cairn`) with the fault proxy in front of it, in the S3
+  namespace; waits until the fault proxy's admin API answers."
+  [cluster]
+  (let [dir (io/file (:dir cluster) "s3")
+        h (host cluster "s3")
+        p (-> (ProcessBuilder. ^java.util.List
+                               (in-netns cluster "s3"
+                                         [(java-bin) "-Xmx384m" "-XX:+UseSerialGC" "-cp" (System/getProperty "java.class.path")
+                                          "cairn.chaos.ChaosCli" "s3-server" "--bucket" s3-bucket
+                                          "--s3" (str h ":" (:base-port cluster))
+                                          "--listen" (str h ":" (+ 1 (:base-port cluster)))
+                                          "--admin" (s3-admin cluster)]))
+              (.redirectErrorStream true)
+              (.redirectOutput (java.lang.ProcessBuilder$Redirect/appendTo (doto (io/file dir "s3.log") io/make-parents)))
+              (.start))]
+    (spit (io/file dir "pid") (str (.pid p)))
+    (reset! (:s3-proc cluster) p)
+    (await-http (str "http://" (s3-admin cluster) "/stats") 300000)))
 
 (defn start! [cluster node]
   (let [dir (io/file (:dir cluster) node)
@@ -45,8 +117,9 @@
     (.mkdirs dir)
     (spit cfg (config cluster node))
     (let [pb (doto (ProcessBuilder. ^java.util.List
-                                    ["java" "-Xmx384m" "-XX:+UseSerialGC" "--enable-native-access=ALL-UNNAMED"
-                                     "-jar" (:jar cluster) "run" "-c" (.getPath cfg)])
+                                    (in-netns cluster node
+                                              [(java-bin) "-Xmx384m" "-XX:+UseSerialGC" "--enable-native-access=ALL-UNNAMED"
+                                               "-jar" (:jar cluster) "run" "-c" (.getPath cfg)]))
                (.redirectErrorStream true)
                (.redirectOutput (java.lang.ProcessBuilder$Redirect/appendTo log)))
           p (.start pb)]
@@ -55,7 +128,7 @@
       p)))
 
 (defn setup! [cluster]
-  (.mkdirs (io/file (:dir cluster) "bucket"))
+  (if (:s3? cluster) (start-s3! cluster) (.mkdirs (io/file (:dir cluster) "bucket")))
   (let [key (io/file (:dir cluster) "key")
         bytes (byte-array 32)]
     (.nextBytes (java.security.SecureRandom.) bytes)
@@ -85,8 +158,8 @@
 (def ^:private http (delay (-> (HttpClient/newBuilder) (.connectTimeout (Duration/ofMillis 500)) (.build))))
 
 (defn- health [cluster node path]
-  (try (let [req (-> (HttpRequest/newBuilder (URI. (str "http://127.0.0.1:" (http-port cluster node) path)))
-                     (.timeout (Duration/ofMillis 1000)) (.build))]
+  (try (let [req (-> (HttpRequest/newBuilder (URI. (str "http://" (host cluster node) ":" (http-port cluster node) path)))
+                     (.timeout (Duration/ofMillis 2000)) (.build))]
          (.statusCode (.send ^HttpClient @http req (HttpResponse$BodyHandlers/discarding))))
        (catch Exception _ nil)))
 
@@ -113,4 +186,5 @@
   (await-leader cluster 120000))
 
 (defn teardown! [cluster]
-  (doseq [n (keys @(:procs cluster))] (resume! cluster n) (kill! cluster n)))
+  (doseq [n (keys @(:procs cluster))] (resume! cluster n) (kill! cluster n))
+  (when-let [^Process p @(:s3-proc cluster)] (.destroyForcibly p) (.waitFor p)))

@@ -15,27 +15,28 @@
       (str "{" (apply str (interpose ", " (map #(str (pr-str %) " " (pr-str (get op %))) ks))) "}"))))
 
 (defprotocol Recorder
-  (record! [r op] "Appends an op (assigning :index and :time); returns the completed op.")
-  (ops [r] "Every op recorded so far, in order.")
+  (record! [r op] "Appends an op (assigning :index and :time) to the file; returns the completed op.")
   (close! [r]))
 
 (defn recorder
-  "A thread-safe recorder streaming to `file` (nil: memory only). Times are ns since `start-ns`."
+  "A thread-safe recorder streaming to `file`; it keeps only the next index in memory (the checker reads the
+  file back). Times are ns since `start-ns`."
   ([file] (recorder file (System/nanoTime)))
   ([file start-ns]
-   (let [w (when file (io/make-parents file) (io/writer file))
-         state (atom [])
+   (io/make-parents file)
+   (let [w (io/writer file)
+         next-index (long-array 1)
          lock (Object.)]
      (reify Recorder
        (record! [_ op]
          (locking lock
-           (let [op (assoc op :index (count @state)
-                              :time (or (:time op) (- (System/nanoTime) start-ns)))]
-             (swap! state conj op)
-             (when w (.write w (str (op->edn op) "\n")) (.flush w))
+           (let [i (aget next-index 0)
+                 op (assoc op :index i :time (or (:time op) (- (System/nanoTime) start-ns)))]
+             (aset next-index 0 (inc i))
+             (.write w (str (op->edn op) "\n"))
+             (.flush w)
              op)))
-       (ops [_] @state)
-       (close! [_] (when w (.close w)))))))
+       (close! [_] (.close w))))))
 
 (defn read-history
   "Reads a history.edn file into a vector of op maps."

@@ -1,42 +1,19 @@
 (ns cairn.jepsen.nfs
-  "Thin Clojure helpers over Cairn's Java NFSv3 client: connect to a node, resolve paths, map NFS status
+  "Thin Clojure helpers over Cairn's Java NFSv3 client: connect to an address, resolve paths, map NFS status
   codes to the local-fs error keywords."
-  (:require [cairn.jepsen.db :as db])
   (:import (cairn.protocols.nfs.client NfsClient NfsException)
            (cairn.protocols.nfs Nfs3)
            (cairn.engine.fs SetAttr)
            (java.net InetSocketAddress)))
 
 (defn connect
-  "An NFS client bound to a node's NFS port, with the export's root handle."
-  [port]
-  (let [c (NfsClient/connect (InetSocketAddress. "127.0.0.1" (int port)))]
-    {:client c :root (.mount c "/")}))
+  "An NFS client bound to a node's NFS address, with the export's root handle."
+  [host port]
+  (let [c (NfsClient/connect (InetSocketAddress. ^String host (int port)))]
+    (try {:client c :root (.mount c "/")}
+         (catch Exception e (.close c) (throw e)))))
 
 (defn close [{:keys [^NfsClient client]}] (when client (.close client)))
-
-(defn leader-conn!
-  "The connection held in atom `a`, first connecting to the current leader when there is none; nil while
-  no node leads. A worker keeps one such atom, so it follows failovers without being retired."
-  [cluster a]
-  (or @a (when-let [l (db/leader cluster)]
-           (reset! a (try (connect (db/nfs-port cluster l)) (catch Exception _ nil))))))
-
-(defn drop-conn!
-  "Closes and forgets the connection in `a` (after an error: the next op finds the leader again)."
-  [a]
-  (when-let [c (first (reset-vals! a nil))] (try (close c) (catch Exception _))))
-
-(defmacro with-leader
-  "Runs body with `conn` bound to a leader connection from atom `a`, or answers :fail :no-leader. Any
-  exception drops the connection and becomes `(on-error e)`."
-  [[conn cluster a] on-error & body]
-  `(if-let [~conn (leader-conn! ~cluster ~a)]
-     (try ~@body
-          (catch Exception e# (drop-conn! ~a) (~on-error e#)))
-     {:type :fail :error :no-leader}))
-
-(defn status [^Throwable e] (when (instance? NfsException e) (.status ^NfsException e)))
 
 (def error-keyword
   {Nfs3/ERR_NOENT :does-not-exist Nfs3/ERR_NOTDIR :not-dir Nfs3/ERR_ISDIR :not-file

@@ -14,7 +14,7 @@
   "[start-ns end-ns f] for each fault, from a nemesis op that is not a heal to the next heal-like op."
   [history end]
   (let [nem (filter #(= :nemesis (:process %)) history)
-        starts-heal? #(#{:heal :stop :resume :heal-partition :restart} (:f %))]
+        starts-heal? #(#{:heal :stop :resume :restart :stop-partition :stop-s3} (:f %))]
     (loop [ops nem, open nil, out []]
       (if-let [op (first ops)]
         (cond (and (nil? open) (not (starts-heal? op))) (recur (rest ops) op out)

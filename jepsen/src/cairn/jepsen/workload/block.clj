@@ -24,7 +24,7 @@
 (defn- create-device!
   "Creates /.nbd/jepsen (block-count blocks) over NFS, as `cairn nbd create` would."
   [cluster]
-  (let [conn (nfs/connect (db/nfs-port cluster (first (:nodes cluster))))
+  (let [conn (let [n (first (:nodes cluster))] (nfs/connect (db/host cluster n) (db/nfs-port cluster n)))
         ^NfsClient c (:client conn)]
     (try
       (let [dir (or (nfs/lookup-or-nil conn [".nbd"])
@@ -53,7 +53,7 @@
 (defrecord Client [cluster ^NbdClient nbd]
   core/Client
   (open-client [this _ node]
-    (assoc this :nbd (NbdClient/connect (InetSocketAddress. "127.0.0.1" (int (db/nbd-port cluster node)))
+    (assoc this :nbd (NbdClient/connect (InetSocketAddress. ^String (db/host cluster node) (int (db/nbd-port cluster node)))
                                         (NbdClient$Options/of export))))
   (invoke! [_ _ {:keys [f value] :as op}]
     (case f

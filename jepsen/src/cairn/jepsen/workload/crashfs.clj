@@ -55,7 +55,7 @@
 
 (defrecord Client [cluster conn]
   core/Client
-  (open-client [this _ _] (assoc this :conn (nfs/connect (db/nfs-port cluster (first (:nodes cluster))))))
+  (open-client [this _ _] (assoc this :conn (let [n (first (:nodes cluster))] (nfs/connect (db/host cluster n) (db/nfs-port cluster n)))))
   (invoke! [this _ op]
     (if (= :lose-unfsynced-writes (:f op))
       (do (db/crash! cluster (first (:nodes cluster)))

@@ -37,7 +37,7 @@
 (defrecord Client [cluster conn uncommitted]
   core/Client
   (open-client [this _ node]
-    (assoc this :conn (nfs/connect (db/nfs-port cluster node))))
+    (assoc this :conn (nfs/connect (db/host cluster node) (db/nfs-port cluster node))))
   (invoke! [_ _ {:keys [f value]}]
     (case f
       :crash (do (db/crash! cluster (first (:nodes cluster))) {:type :info})

@@ -1,35 +1,28 @@
 (ns cairn.jepsen.workload.set
-  "Set over NFS: adding v creates the file s<v> (GUARDED) and COMMITs it (a barrier) before the ack; the final
-  read lists the directory. Checked by set-full: every acknowledged element must be in every later read."
+  "Set over NFS or 9P: adding v creates the file s<v> exclusively (NFS GUARDED + COMMIT, 9P O_EXCL +
+  Tfsync) before the ack; the final read lists the directory. Checked by set-full: every acknowledged
+  element must be in every later read."
   (:require [cairn.jepsen.core :as core]
-            [cairn.jepsen.db :as db]
+            [cairn.jepsen.files :as files]
             [cairn.jepsen.gen :as gen]
-            [cairn.jepsen.nfs :as nfs]
-            [cairn.jepsen.checker.set-full :as set-full])
-  (:import (cairn.protocols.nfs Nfs3)
-           (cairn.engine.fs SetAttr)
-           (cairn.protocols.nfs.client NfsClient)))
+            [cairn.jepsen.checker.set-full :as set-full]))
 
-(defrecord Client [cluster held]
+(defrecord Client [cluster protocol held]
   core/Client
   (open-client [this _ _] (assoc this :held (atom nil)))
   (invoke! [_ _ op]
-    (nfs/with-leader [conn cluster held]
+    (files/with-leader [conn cluster protocol held]
       (fn [e] (if (= :read (:f op)) {:type :fail :error (str e)} {:type :info :error (str e)}))
-      (let [^NfsClient c (:client conn)]
-        (do
-          (case (:f op)
-            :add (let [fh (.fh (.create c (:root conn) (str "s" (:value op)) Nfs3/GUARDED SetAttr/NONE))]
-                   (nfs/commit! conn fh)
-                   {:type :ok})
-            :read {:type :ok :value (->> (.listAll c (:root conn)) (map #(.name %))
-                                         (keep #(when (re-matches #"s\d+" %) (Long/parseLong (subs % 1))))
-                                         sort vec)})))))
-  (close-client [_ _] (nfs/drop-conn! held)))
+      (case (:f op)
+        :add (do (files/create-new! conn (str "s" (:value op))) {:type :ok})
+        :read {:type :ok :value (->> (files/list-names conn)
+                                     (keep #(when (re-matches #"s\d+" %) (Long/parseLong (subs % 1))))
+                                     sort vec)})))
+  (close-client [_ _] (files/drop-files! held)))
 
-(defn workload [{:keys [cluster]}]
+(defn workload [{:keys [cluster protocol] :or {protocol :nfs}}]
   (let [counter (atom 0)]
-    {:client (->Client cluster nil)
+    {:client (->Client cluster protocol nil)
      :generator (gen/repeat* (fn [] {:f :add :value (swap! counter inc)}))
      ;; several final reads, 2 s apart: one may meet no leader yet right after the heal
      :final-generator (gen/delay* 2 (gen/limit 5 (gen/repeat* (fn [] {:f :read :value nil}))))

@@ -2,6 +2,7 @@ package cairn.chaos;
 
 import cairn.chaos.s3.FaultAdminServer;
 import cairn.chaos.s3.FaultPlan;
+import cairn.chaos.s3.InMemoryS3;
 import cairn.chaos.s3.S3FaultProxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cairn-chaos}: fault injection for tests and the Jepsen suite. */
 @Command(name = "cairn-chaos", mixinStandardHelpOptions = true,
-        subcommands = {ChaosCli.S3Proxy.class, ChaosCli.Fault.class})
+        subcommands = {ChaosCli.S3Proxy.class, ChaosCli.S3Server.class, ChaosCli.Fault.class})
 public final class ChaosCli {
 
     public static void main(String[] args) {
@@ -30,23 +31,52 @@ public final class ChaosCli {
         return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
-    @Command(name = "s3-proxy", description = "Run an S3 fault-injecting proxy in front of an S3 endpoint.")
-    static final class S3Proxy implements Callable<Integer> {
-        @Option(names = "--listen", defaultValue = "127.0.0.1:9100") String listen;
-        @Option(names = "--upstream", required = true, description = "e.g. http://127.0.0.1:9000") URI upstream;
+    /** Options of the fault proxy and its admin API, shared by {@code s3-proxy} and {@code s3-server}. */
+    static final class ProxyOptions {
+        @Option(names = "--listen", defaultValue = "127.0.0.1:9100", description = "the fault proxy (clients use this)")
+        String listen;
         @Option(names = "--admin", defaultValue = "127.0.0.1:9101") String admin;
         @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--requests-max", defaultValue = "64", description = "requests served at once; beyond: 503 SlowDown")
+        int requestsMax;
+        @Option(names = "--connections-max", defaultValue = "256") int connectionsMax;
+
+        /** Starts the proxy and its admin API in front of {@code upstream}, prints where, and waits forever. */
+        int runInFrontOf(URI upstream) throws Exception {
+            var plan = new FaultPlan(seed);
+            var proxy = new S3FaultProxy(upstream, plan, new S3FaultProxy.Limits(requestsMax, connectionsMax));
+            var bound = proxy.start(address(listen));
+            var adminBound = new FaultAdminServer(address(admin), plan, proxy).start();
+            System.out.println("s3-proxy listening on " + bound + " -> " + upstream + ", admin on " + adminBound);
+            System.out.flush();
+            new CountDownLatch(1).await();
+            return 0;
+        }
+    }
+
+    @Command(name = "s3-proxy", description = "Run an S3 fault-injecting proxy in front of an S3 endpoint.")
+    static final class S3Proxy implements Callable<Integer> {
+        @Option(names = "--upstream", required = true, description = "e.g. http://127.0.0.1:9000") URI upstream;
+        @CommandLine.Mixin ProxyOptions proxy = new ProxyOptions();
 
         @Override
         public Integer call() throws Exception {
-            var plan = new FaultPlan(seed);
-            var proxy = new S3FaultProxy(upstream, plan);
-            var bound = proxy.start(address(listen));
-            var adminServer = new FaultAdminServer(address(admin), plan, proxy);
-            var adminBound = adminServer.start();
-            System.out.println("s3-proxy listening on " + bound + " -> " + upstream + ", admin on " + adminBound);
-            new CountDownLatch(1).await();
-            return 0;
+            return proxy.runInFrontOf(upstream);
+        }
+    }
+
+    @Command(name = "s3-server", description = "Run an in-memory S3 server (s3proxy, credentials "
+            + InMemoryS3.IDENTITY + " / " + InMemoryS3.CREDENTIAL + ") with the fault proxy in front of it.")
+    static final class S3Server implements Callable<Integer> {
+        @Option(names = "--s3", defaultValue = "127.0.0.1:9000", description = "where s3proxy itself listens") String s3;
+        @Option(names = "--bucket", defaultValue = "cairn", split = ",") String[] buckets;
+        @CommandLine.Mixin ProxyOptions proxy = new ProxyOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            URI endpoint = URI.create("http://" + s3);
+            InMemoryS3.start(endpoint, buckets);
+            return proxy.runInFrontOf(endpoint);
         }
     }
 

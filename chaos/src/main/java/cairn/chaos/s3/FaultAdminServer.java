@@ -53,7 +53,7 @@ public final class FaultAdminServer implements AutoCloseable {
             plan.resume();
             send(ex, 200, "resumed");
         });
-        http.createContext("/stats", ex -> send(ex, 200, "forwarded=" + proxy.forwardedCount()
+        http.createContext("/stats", ex -> send(ex, 200, "forwarded=" + proxy.forwardedCount() + " refused=" + proxy.refusedCount()
                 + " injected=" + proxy.injectedCount() + " paused=" + plan.paused()));
     }
 

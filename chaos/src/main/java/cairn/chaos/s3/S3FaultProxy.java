@@ -32,12 +32,19 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP proxy in front of an S3 endpoint (path-style) that injects the faults of a {@link FaultPlan}:
  * latency, 500/503 answers, connection resets, timeouts, "applied but response lost", and pauses. Requests
  * are forwarded with their Host header unchanged, so SigV4 signatures made for the proxy's address stay valid.
+ *
+ * <p>Bounded: at most {@link Limits#requestsMax()} requests are served at once (each holds its body, up to
+ * {@link #BODY_BYTES_MAX}, and a virtual thread); a request beyond that is answered 503 SlowDown at once, as
+ * S3 does when overloaded (clients retry it). At most {@link Limits#connectionsMax()} client connections are
+ * open; a connection beyond that is closed on accept.
  */
 public final class S3FaultProxy implements AutoCloseable {
 
@@ -46,7 +53,19 @@ public final class S3FaultProxy implements AutoCloseable {
         System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
     }
 
-    private static final int BODY_BYTES_MAX = 64 << 20;
+    static final int BODY_BYTES_MAX = 64 << 20;
+    /** A hung upstream must not hold a request slot forever. */
+    private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(120);
+
+    /** How much the proxy takes on at once. */
+    public record Limits(int requestsMax, int connectionsMax) {
+        public static final Limits DEFAULT = new Limits(64, 256);
+
+        public Limits {
+            if (requestsMax < 1 || connectionsMax < 1) throw new IllegalArgumentException("limits must be >= 1");
+        }
+    }
+
     private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
 
@@ -57,11 +76,21 @@ public final class S3FaultProxy implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong injected = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final Limits limits;
+    private final Semaphore requests;
+    private final AtomicInteger connections = new AtomicInteger();
     private Channel server;
 
     public S3FaultProxy(URI upstream, FaultPlan plan) {
+        this(upstream, plan, Limits.DEFAULT);
+    }
+
+    public S3FaultProxy(URI upstream, FaultPlan plan, Limits limits) {
         this.upstream = upstream;
         this.plan = plan;
+        this.limits = limits;
+        this.requests = new Semaphore(limits.requestsMax());
     }
 
     public InetSocketAddress start(InetSocketAddress listen) throws InterruptedException {
@@ -69,6 +98,12 @@ public final class S3FaultProxy implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (connections.incrementAndGet() > limits.connectionsMax()) {
+                            connections.decrementAndGet();
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
                                 new HttpObjectAggregator(BODY_BYTES_MAX), new Handler());
                     }
@@ -84,6 +119,16 @@ public final class S3FaultProxy implements AutoCloseable {
         return injected.get();
     }
 
+    /** Requests being served now (at most {@link Limits#requestsMax()}). */
+    public int inFlightCount() {
+        return limits.requestsMax() - requests.availablePermits();
+    }
+
+    /** Requests answered 503 because {@link Limits#requestsMax()} were already in flight. */
+    public long refusedCount() {
+        return refused.get();
+    }
+
     @Override
     public void close() {
         if (server != null) server.close().syncUninterruptibly();
@@ -93,15 +138,33 @@ public final class S3FaultProxy implements AutoCloseable {
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (!requests.tryAcquire()) {
+                refused.incrementAndGet();
+                reply(ctx, errorResponse(503), keepAlive);
+                return;
+            }
             byte[] body = new byte[req.content().readableBytes()];
             req.content().readBytes(body);
             Map<String, String> headers = new HashMap<>();
             req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
             String method = req.method().name();
-            URI uri = URI.create(req.uri());
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            URI uri;
+            try {
+                uri = URI.create(req.uri());
+            } catch (IllegalArgumentException e) {
+                requests.release();
+                reply(ctx, errorResponse(400), false);
+                return;
+            }
             // Never block the event loop: faults and the upstream call run on a virtual thread.
-            Thread.startVirtualThread(() -> serve(ctx, method, uri, headers, body, keepAlive));
+            Thread.startVirtualThread(() -> {
+                try {
+                    serve(ctx, method, uri, headers, body, keepAlive);
+                } finally {
+                    requests.release();
+                }
+            });
         }
 
         private void serve(ChannelHandlerContext ctx, String method, URI uri, Map<String, String> headers,
@@ -143,7 +206,7 @@ public final class S3FaultProxy implements AutoCloseable {
         private FullHttpResponse forward(String method, URI uri, Map<String, String> headers, byte[] body)
                 throws Exception {
             var builder = HttpRequest.newBuilder(upstream.resolve(uri.getRawPath()
-                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))).timeout(UPSTREAM_TIMEOUT);
             headers.forEach((k, v) -> {
                 if (!HOP_HEADERS.contains(k)) builder.header(k, v);
             });
@@ -162,7 +225,12 @@ public final class S3FaultProxy implements AutoCloseable {
         }
 
         private FullHttpResponse errorResponse(int status) {
-            String code = status == 503 ? "SlowDown" : status == 500 ? "InternalError" : "BadGateway";
+            String code = switch (status) {
+                case 503 -> "SlowDown";
+                case 500 -> "InternalError";
+                case 400 -> "InvalidURI";
+                default -> "BadGateway";
+            };
             byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code
                     + "</Code><Message>injected by cairn-chaos</Message></Error>").getBytes(StandardCharsets.UTF_8);
             var r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),

@@ -8,6 +8,11 @@ import cairn.engine.store.S3Store;
 import cairn.engine.store.StoreException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +105,36 @@ class S3FaultProxyTest {
         assertThrows(TimeoutException.class, () -> get.get(300, TimeUnit.MILLISECONDS), "paused requests wait");
         plan.resume();
         assertArrayEquals(new byte[] {5}, get.get(10, TimeUnit.SECONDS).orElseThrow().data());
+    }
+
+    @Test
+    void requestsBeyondTheCapAreAnsweredSlowDownAtOnce() throws Exception {
+        var cappedPlan = new FaultPlan(7);
+        try (var capped = new S3FaultProxy(s3.endpoint(), cappedPlan, new S3FaultProxy.Limits(2, 16))) {
+            int port = capped.start(new InetSocketAddress("127.0.0.1", 0)).getPort();
+            var client = HttpClient.newHttpClient();
+            var get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bucket/key"))
+                    .timeout(Duration.ofSeconds(30)).build();
+            cappedPlan.pause();
+            var held = List.of(client.sendAsync(get, HttpResponse.BodyHandlers.ofString()),
+                    client.sendAsync(get, HttpResponse.BodyHandlers.ofString()));
+            awaitInFlight(capped, 2);
+            var third = client.send(get, HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, third.statusCode());
+            assertTrue(third.body().contains("SlowDown"), third.body());
+            assertEquals(1, capped.refusedCount());
+            cappedPlan.resume();
+            for (var r : held) assertNotEquals(503, r.get(30, TimeUnit.SECONDS).statusCode(), "held requests are served");
+            awaitInFlight(capped, 0);
+        }
+    }
+
+    private static void awaitInFlight(S3FaultProxy proxy, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (proxy.inFlightCount() != n) {
+            assertTrue(System.nanoTime() < deadline, "in flight: " + proxy.inFlightCount() + ", expected " + n);
+            TimeUnit.MILLISECONDS.sleep(5); // poll interval of a deadline-bounded wait
+        }
     }
 
     @Test
