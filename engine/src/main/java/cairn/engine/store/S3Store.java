@@ -111,9 +111,12 @@ public final class S3Store implements ObjectStore {
         return new String[] {u.getHost(), path.startsWith("/") ? path.substring(1) : path};
     }
 
-    /** Refuses to run on a store that ignores If-None-Match (see {@link ConditionalWriteCheck}). */
+    /**
+     * The start-up self-test ({@link ConditionalWriteCheck}), retried like every other call: a server that is slow to
+     * answer its first requests (cold JIT, loaded host) must not fail it; the writer token resolves a retried create.
+     */
     public void verifyConditionalWrites() {
-        ConditionalWriteCheck.verify(this);
+        ConditionalWriteCheck.verify(new RetryingStore(this, RetryPolicy.defaults(() -> {})));
     }
 
     @Override
