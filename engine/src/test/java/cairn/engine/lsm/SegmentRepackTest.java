@@ -6,7 +6,6 @@ import cairn.engine.lsm.compaction.CompactionOptions;
 import cairn.engine.lsm.manifest.Manifest;
 import cairn.engine.lsm.manifest.ManifestStore;
 import cairn.engine.lsm.manifest.StoredManifest;
-import cairn.engine.lsm.segment.RepackOptions;
 import cairn.engine.lsm.segment.Segment;
 import cairn.engine.lsm.segment.SegmentNames;
 import cairn.engine.lsm.wal.WalNames;
@@ -45,8 +44,7 @@ class SegmentRepackTest {
                 .withWalBytes(16 << 10, 128 << 10)
                 .withMemtableBytesMax(4 << 10)
                 .withLargeValueBytes(LARGE)
-                .withGc(0, 0)
-                .withRepack(new RepackOptions(0.5, 1, 1 << 20, 24 << 10));
+                .withGc(0, 0);
     }
 
     @Test
@@ -56,7 +54,8 @@ class SegmentRepackTest {
         var rnd = new Random(seed);
         var model = new TreeMap<String, String>();
         long epoch = 1;
-        LsmDb db = LsmDb.openWriter(bucket, options(), epoch);
+        var registry = new SimpleMeterRegistry();
+        LsmDb db = LsmDb.openWriter(bucket, options().withMetrics(registry), epoch);
         try {
             long worst = 0;
             for (int round = 0; round < 16; round++) {
@@ -76,7 +75,7 @@ class SegmentRepackTest {
                 switch (round % 4) {
                     case 1 -> {
                         db.close();
-                        db = LsmDb.openWriter(bucket, options(), ++epoch);
+                        db = LsmDb.openWriter(bucket, options().withMetrics(registry), ++epoch);
                         assertEquals(model, contents(db), "after reopen, round " + round);
                     }
                     case 2 -> {
@@ -85,7 +84,7 @@ class SegmentRepackTest {
                         }
                     }
                     case 3 -> {
-                        var reader = LsmDb.openReader(bucket, options());
+                        var reader = LsmDb.openReader(bucket, options().withMetrics(registry));
                         awaitContents(reader, model, "standby, round " + round);
                         LsmDb old = db;
                         db = reader.promote(++epoch);
@@ -105,6 +104,7 @@ class SegmentRepackTest {
                 assertEveryObjectReferenced(bucket);
             }
             db.close();
+            assertTrue(registry.get("cairn.lsm.segments.repacked.bytes").counter().count() > 0, "the run repacked segments");
             try (var again = LsmDb.openWriter(bucket, options(), ++epoch)) {
                 assertEquals(model, contents(again), "final reopen");
             }
@@ -151,6 +151,7 @@ class SegmentRepackTest {
             assertTrue(manifest(counting).segments().stream().anyMatch(s -> SegmentNames.isRepacked(s.id())), "the run repacks");
         }
         int total = 2 * (int) counting.calls(); // a step before and after every call
+        assertTrue(total > 40, "compaction and repack make " + total + " store steps");
         TreeMap<String, String> model = expected();
         for (int n = 1; n <= total; n++) {
             MemoryStore bucket = prepared();
