@@ -154,9 +154,10 @@ final class WriterCompaction implements CompactionScheduler.Host, AutoCloseable 
     }
 
     /**
-     * A full merge of every L0 and run when the repack planner finds sparse segments worth copying: the merge sees
-     * every pointer into them (new L0s flushed meanwhile cannot point into flushed segments), so after its commit
-     * they have no live bytes left and leave the manifest.
+     * A full merge of every L0 and run when the repack planner asks for one (sparse segments worth copying, or newer
+     * runs large enough to shadow much of the oldest): the merge sees every pointer into the candidates (new L0s
+     * flushed meanwhile cannot point into flushed segments), so after its commit they have no live bytes left and
+     * leave the manifest; shadowed pointers it drops empty further segments.
      */
     @Override
     public Optional<CompactionJob> repackJob(LsmShape shape) {
@@ -165,10 +166,11 @@ final class WriterCompaction implements CompactionScheduler.Host, AutoCloseable 
         long sstBytes = 0;
         for (SstInfo i : shape.l0()) sstBytes += i.sizeBytes();
         for (SortedRun r : shape.runs()) sstBytes += r.sizeBytes();
-        Set<Long> candidates = repackPlanner.plan(writer.segments(), sstBytes);
+        long baseBytes = shape.runs().isEmpty() ? shape.l0().getLast().sizeBytes() : shape.runs().getLast().sizeBytes();
+        Optional<Set<Long>> candidates = repackPlanner.plan(writer.segments(), sstBytes, baseBytes);
         if (candidates.isEmpty()) return Optional.empty();
         plannedRepack = new CompactionJob(shape.l0(), shape.runs(), shape.nextRunId(), true, false);
-        repackCandidates = candidates;
+        repackCandidates = candidates.get();
         return Optional.of(plannedRepack);
     }
 

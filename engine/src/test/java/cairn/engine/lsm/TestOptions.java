@@ -28,7 +28,7 @@ final class TestOptions {
 
     /** Repacks as soon as a segment is below half live and the copy frees more than the SSTs it rewrites. */
     static RepackOptions smallRepack() {
-        return new RepackOptions(0.5, 1, 1 << 20, 16 << 10);
+        return new RepackOptions(0.5, 1, 1 << 20, 16 << 10, 1.0);
     }
 
     /** Compacts after 2 L0s, merges 2..4 runs, keeps at most 4, cuts SSTs at 4 KiB: compaction runs often. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import cairn.engine.lsm.entry.Entry;
 import cairn.engine.lsm.value.ValuePointer;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -60,12 +61,22 @@ class SegmentAccountingTest {
 
     @Test
     void plannerPicksSparseSegmentsOnlyWhenWorthIt() {
-        var planner = new RepackPlanner(new RepackOptions(0.5, 1000, 10_000, 1 << 20));
+        var planner = new RepackPlanner(new RepackOptions(0.5, 1000, 10_000, 1 << 20, 4.0));
         var segs = List.of(new Segment(1, 4000, 100), new Segment(2, 4000, 3000), new Segment(3, 4000, 1900));
-        assertEquals(Set.of(1L, 3L), planner.plan(segs, 0));
-        assertEquals(Set.of(), planner.plan(segs, 10_000), "not worth a full rewrite of 10,000 SST bytes");
-        assertEquals(Set.of(), planner.plan(List.of(new Segment(1, 1500, 700)), 0), "frees less than reclaimBytesMin");
-        var capped = new RepackPlanner(new RepackOptions(0.5, 1, 150, 1 << 20));
-        assertEquals(Set.of(1L), capped.plan(segs, 0), "copy budget: sparsest first");
+        assertEquals(Optional.of(Set.of(1L, 3L)), planner.plan(segs, 0, 0));
+        assertEquals(Optional.empty(), planner.plan(segs, 10_000, 10_000), "not worth a full rewrite of 10,000 SST bytes");
+        assertEquals(Optional.empty(), planner.plan(List.of(new Segment(1, 1500, 700)), 0, 0), "frees less than reclaimBytesMin");
+        var capped = new RepackPlanner(new RepackOptions(0.5, 1, 150, 1 << 20, 4.0));
+        assertEquals(Optional.of(Set.of(1L)), capped.plan(segs, 0, 0), "copy budget: sparsest first");
+    }
+
+    @Test
+    void plannerMergesWhenNewerRunsMayShadowTheOldest() {
+        var planner = new RepackPlanner(new RepackOptions(0.5, 1 << 20, 1 << 20, 1 << 20, 1.0));
+        var dense = List.of(new Segment(1, 4000, 4000));
+        assertEquals(Optional.empty(), planner.plan(dense, 1900, 1000), "newer runs below the oldest one");
+        assertEquals(Optional.of(Set.of()), planner.plan(dense, 2000, 1000), "a full merge without copies");
+        assertEquals(Optional.empty(), planner.plan(List.of(), 5000, 1000), "no segments: size-tiered compaction only");
+        assertEquals(Optional.empty(), planner.plan(dense, 1000, 1000), "one run: nothing to merge");
     }
 }
