@@ -6,6 +6,7 @@ import cairn.engine.lsm.compaction.CompactionOptions;
 import cairn.engine.lsm.manifest.Manifest;
 import cairn.engine.lsm.manifest.ManifestStore;
 import cairn.engine.lsm.manifest.StoredManifest;
+import cairn.engine.lsm.segment.RepackOptions;
 import cairn.engine.lsm.segment.Segment;
 import cairn.engine.lsm.segment.SegmentNames;
 import cairn.engine.lsm.wal.WalNames;
@@ -44,7 +45,8 @@ class SegmentRepackTest {
                 .withWalBytes(16 << 10, 128 << 10)
                 .withMemtableBytesMax(4 << 10)
                 .withLargeValueBytes(LARGE)
-                .withGc(0, 0);
+                .withGc(0, 0)
+                .withRepack(new RepackOptions(0.5, 1, 1 << 20, 16 << 10, 1.0));
     }
 
     @Test
