@@ -9,16 +9,16 @@ import cairn.engine.lsm.manifest.SstHandle;
 import cairn.engine.lsm.manifest.StoredManifest;
 import cairn.engine.lsm.memtable.Memtable;
 import cairn.engine.lsm.sst.SstOptions;
-import cairn.engine.lsm.value.ValuePointer;
+import cairn.engine.lsm.segment.Segment;
+import cairn.engine.lsm.segment.SegmentDelta;
+import cairn.engine.lsm.segment.SegmentNames;
 import cairn.engine.lsm.value.ValueStore;
-import cairn.engine.lsm.wal.WalNames;
 import cairn.engine.lsm.wal.WalWriter;
 import cairn.engine.store.ObjectStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +64,8 @@ public final class LsmDb implements Db {
     private final ReentrantLock tablesCommitLock = new ReentrantLock();
     private final SnapshotSeqs snapshots = new SnapshotSeqs();
     private WriterCompaction compaction;
+    /** Segment records of the latest manifest this writer committed (or opened with). */
+    private volatile List<Segment> segments;
 
     // reader
     private final WalTailer tailer;
@@ -78,12 +80,15 @@ public final class LsmDb implements Db {
     private record Shared(ObjectStore store, LsmOptions options, ManifestStore manifests, ValueStore values,
                           BlockTableFormat tables, Set<String> sstsInFlight, LsmMetrics metrics, AtomicReference<LsmDb> live) {
         static Shared of(ObjectStore store, LsmOptions options) {
-            var values = new ValueStore(store, options.retry(), WalNames::key, options.valueCacheBytesMax());
+            var values = new ValueStore(store, options.retry(), SegmentNames::key, options.valueCacheBytesMax());
             var tables = new BlockTableFormat(store, SstOptions.defaults(), options.retry(), options.tableCacheBytesMax());
             var live = new AtomicReference<LsmDb>();
             var metrics = new LsmMetrics(options.metrics(), () -> {
                 LsmDb db = live.get();
                 return db == null ? 0 : db.memtableBytes();
+            }, () -> {
+                LsmDb db = live.get();
+                return db == null || db.segments == null ? List.of() : db.segments;
             });
             return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables,
                     ConcurrentHashMap.newKeySet(), metrics, live);
@@ -101,6 +106,7 @@ public final class LsmDb implements Db {
         this.visibleSeq = tailer.maxSeq();
         this.nextSeq = tailer.maxSeq() + 1;
         this.memtableStartWalId = m == null ? 0 : m.manifest().replayAfterWalId();
+        this.segments = m == null ? List.of() : m.manifest().segments();
         this.gc = role == Role.WRITER ? new GarbageCollector(shared.store(), shared.manifests(), shared.options(), epoch, shared.sstsInFlight()) : null;
         if (role != Role.CHECKPOINT) shared.live().set(this);
     }
@@ -159,7 +165,7 @@ public final class LsmDb implements Db {
         var wal = new WalWriter(shared.store(), shared.options(), epoch, f.fenceWalId(), shared.values(), shared.metrics());
         LsmDb db = new LsmDb(shared, Role.WRITER, epoch, tailer, wal);
         if (shared.options().compaction() != null) {
-            db.compaction = new WriterCompaction(shared.store(), shared.tables(), shared.options(), epoch,
+            db.compaction = new WriterCompaction(shared.store(), shared.tables(), shared.values(), shared.options(), epoch,
                     shared.sstsInFlight(), shared.metrics(), db.compactionWriter());
             db.compaction.trigger(); // L0s left by an earlier writer may be waiting
         }
@@ -324,11 +330,12 @@ public final class LsmDb implements Db {
         try {
             wal.awaitDurable(f.coveredWalId());
             final SstHandle written = sst;
-            List<Long> segments = segmentsOf(mem);
+            SegmentDelta pointers = SegmentDelta.ofFlushed(mem.iterator());
             tablesCommitLock.lock();
             try {
                 StoredManifest m = shared.manifests().update(epoch, (id, base) ->
-                        base.withFlushedL0(written, f.coveredWalId(), mem.maxSeq(), segments).withWalIdLastSeen(wal.durableId()));
+                        base.withFlushedL0(written, f.coveredWalId(), mem.maxSeq(), pointers).withWalIdLastSeen(wal.durableId()));
+                segments = m.manifest().segments();
                 writeLock.lock();
                 try {
                     state = state.withoutFrozen(f, m.manifest().l0(), m.manifest().runs());
@@ -364,10 +371,16 @@ public final class LsmDb implements Db {
             }
 
             @Override
+            public List<Segment> segments() {
+                return segments;
+            }
+
+            @Override
             public StoredManifest commitTables(ManifestStore.Change change) {
                 tablesCommitLock.lock();
                 try {
                     StoredManifest m = shared.manifests().update(epoch, change);
+                    segments = m.manifest().segments();
                     writeLock.lock();
                     try {
                         state = state.withTables(m.manifest().l0(), m.manifest().runs());
@@ -403,16 +416,6 @@ public final class LsmDb implements Db {
         long bytes = s.active().sizeBytes();
         for (DbState.Frozen f : s.frozen()) bytes += f.memtable().sizeBytes();
         return bytes;
-    }
-
-
-    private static List<Long> segmentsOf(Memtable mem) {
-        Set<Long> ids = new TreeSet<>();
-        for (var it = mem.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (e.kind() == Entry.Kind.POINTER) ids.add(ValuePointer.decode("memtable pointer", e.value()).walId());
-        }
-        return new ArrayList<>(ids);
     }
 
     // ---------------------------------------------------------------- checkpoints and GC
@@ -457,7 +460,7 @@ public final class LsmDb implements Db {
     }
 
     private GarbageCollector.Report countDeleted(GarbageCollector.Report r) {
-        shared.metrics().gcDeleted(r.manifestsDeleted() + r.walDeleted() + r.sstsDeleted());
+        shared.metrics().gcDeleted(r.total());
         return r;
     }
 
@@ -511,6 +514,7 @@ public final class LsmDb implements Db {
     private void publishTailer() {
         var m = tailer.manifest().manifest();
         state = new DbState(tailer.memtable(), List.of(), m.l0(), m.runs());
+        segments = m.segments();
         visibleSeq = tailer.maxSeq();
     }
 

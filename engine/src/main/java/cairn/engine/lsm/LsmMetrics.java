@@ -5,8 +5,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import cairn.engine.lsm.segment.Segment;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The LSM engine's meters (names in {@code docs/metrics.md}), registered in the registry of
@@ -19,8 +22,9 @@ public final class LsmMetrics {
     private final Counter compactionBytesIn;
     private final Counter compactionBytesOut;
     private final Counter gcDeleted;
+    private final Counter repackedBytes;
 
-    LsmMetrics(MeterRegistry target, LongSupplier memtableBytes) {
+    LsmMetrics(MeterRegistry target, LongSupplier memtableBytes, Supplier<List<Segment>> segments) {
         registry = new CompositeMeterRegistry();
         if (target != null) registry.add(target);
         walFlush = Timer.builder("cairn.lsm.wal.flush").description("one WAL object PUT (create-if-absent), retries included").register(registry);
@@ -28,6 +32,11 @@ public final class LsmMetrics {
         compactionBytesIn = Counter.builder("cairn.lsm.compactions.bytes").tag("direction", "read").baseUnit("bytes").register(registry);
         compactionBytesOut = Counter.builder("cairn.lsm.compactions.bytes").tag("direction", "written").baseUnit("bytes").register(registry);
         gcDeleted = Counter.builder("cairn.lsm.gc.deleted").description("objects deleted by GC").register(registry);
+        repackedBytes = Counter.builder("cairn.lsm.segments.repacked.bytes").description("live large-value bytes copied out of sparse segments").baseUnit("bytes").register(registry);
+        Gauge.builder("cairn.lsm.segments.bytes", segments, s -> sum(s.get(), true)).tag("state", "dead").strongReference(true)
+                .description("bytes of segment values no SST points at any more (GC reclaims them once their segment is empty or repacked)").baseUnit("bytes").register(registry);
+        Gauge.builder("cairn.lsm.segments.bytes", segments, s -> sum(s.get(), false)).tag("state", "live").strongReference(true)
+                .description("bytes of segment values SSTs still point at").baseUnit("bytes").register(registry);
         Gauge.builder("cairn.lsm.memtable.bytes", memtableBytes, s -> s.getAsLong()).strongReference(true).description("bytes in the active and frozen memtables").baseUnit("bytes").register(registry);
     }
 
@@ -39,6 +48,16 @@ public final class LsmMetrics {
         compactions.increment();
         compactionBytesIn.increment(bytesIn);
         compactionBytesOut.increment(bytesOut);
+    }
+
+    void repacked(long bytes) {
+        repackedBytes.increment(bytes);
+    }
+
+    private static double sum(List<Segment> segments, boolean dead) {
+        long total = 0;
+        for (Segment s : segments) total += dead ? s.deadBytes() : s.liveBytes();
+        return total;
     }
 
     void gcDeleted(int objects) {

@@ -1,6 +1,7 @@
 package cairn.engine.lsm;
 
 import cairn.engine.lsm.compaction.CompactionOptions;
+import cairn.engine.lsm.segment.RepackOptions;
 import cairn.engine.store.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -25,6 +26,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * @param retry                  deadline and backoff of every store call
  * @param compaction             size-tiered compaction the writer runs after memtable flushes and every
  *                               {@code gcIntervalMs}; null = never compact
+ * @param repack                 when the writer's compaction also repacks sparse segments (copies the live large
+ *                               values of segments whose live fraction fell low, so GC can delete them); null =
+ *                               never (needs {@code compaction})
  * @param metrics                where the engine's meters go ({@code docs/metrics.md}); null = nowhere
  */
 public record LsmOptions(
@@ -43,6 +47,7 @@ public record LsmOptions(
         long leaseTtlMs,
         RetryPolicy retry,
         CompactionOptions compaction,
+        RepackOptions repack,
         MeterRegistry metrics) {
 
     public LsmOptions {
@@ -57,56 +62,61 @@ public record LsmOptions(
 
     public static LsmOptions defaults() {
         return new LsmOptions(100, 4 << 20, 64L << 20, 64L << 20, 2, 1000, 4096, 200, 64L << 20, 128L << 20,
-                600_000, 60_000, 60_000, RetryPolicy.defaults(() -> {}), CompactionOptions.defaults(), null);
+                600_000, 60_000, 60_000, RetryPolicy.defaults(() -> {}), CompactionOptions.defaults(), RepackOptions.defaults(), null);
     }
 
     public LsmOptions withFlushIntervalMs(long v) {
         return new LsmOptions(v, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
     }
 
     public LsmOptions withWalBytes(int bufferBytesMax, long unflushedBytesMax) {
         return new LsmOptions(flushIntervalMs, bufferBytesMax, unflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
     }
 
     public LsmOptions withMemtableBytesMax(long v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, v, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
     }
 
     public LsmOptions withWalObjectsPerMemtableMax(int v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                v, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
+                v, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
     }
 
     public LsmOptions withLargeValueBytes(int v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
+                walObjectsPerMemtableMax, v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
     }
 
     public LsmOptions withPollIntervalMs(long v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
     }
 
     public LsmOptions withGc(long graceMs, long intervalMs) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry, compaction, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry, compaction, repack, metrics);
     }
 
     public LsmOptions withRetry(RetryPolicy v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v, compaction, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v, compaction, repack, metrics);
     }
 
     public LsmOptions withCompaction(CompactionOptions v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, v, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, v, repack, metrics);
+    }
+
+    public LsmOptions withRepack(RepackOptions v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, v, metrics);
     }
 
     public LsmOptions withMetrics(MeterRegistry v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, v);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, v);
     }
 }

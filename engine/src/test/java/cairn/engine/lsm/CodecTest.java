@@ -9,6 +9,8 @@ import cairn.engine.lsm.manifest.Manifest;
 import cairn.engine.lsm.manifest.ManifestCodec;
 import cairn.engine.lsm.manifest.SortedRun;
 import cairn.engine.lsm.manifest.SstHandle;
+import cairn.engine.lsm.segment.Segment;
+import cairn.engine.lsm.segment.SegmentNames;
 import cairn.engine.lsm.wal.WalObject;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +23,7 @@ class CodecTest {
     static Manifest sampleManifest() {
         var sst = new SstHandle("0000000000001-00ff", new byte[] {1}, new byte[] {9, 9}, 1234, 77, new byte[] {4, 2});
         return new Manifest(3, 10, 12, 77, 999, List.of(sst), List.of(new SortedRun(5, List.of(sst, sst))),
-                List.of(new Checkpoint(1, 4, 0, "nightly")), List.of(7L, 8L), 2);
+                List.of(new Checkpoint(1, 4, 0, "nightly")), List.of(new Segment(7, 100, 60), new Segment(8 | SegmentNames.REPACKED, 50, 50)), 2);
     }
 
     @Test

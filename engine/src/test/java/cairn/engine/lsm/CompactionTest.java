@@ -29,7 +29,7 @@ class CompactionTest {
         long seed = Long.getLong("cairn.seed", System.nanoTime());
         try {
             var bucket = new MemoryStore();
-            TreeMap<String, String> model = writeBase(bucket, seed, TestOptions.small().withCompaction(NEVER));
+            TreeMap<String, String> model = writeBase(bucket, seed, TestOptions.small().withCompaction(NEVER).withRepack(null));
             assertTrue(manifest(bucket).l0().size() >= 4, "base left L0s to compact");
             var registry = new SimpleMeterRegistry();
             try (var db = LsmDb.openWriter(bucket, TestOptions.small().withMetrics(registry), 2)) {
@@ -64,7 +64,7 @@ class CompactionTest {
     @Test
     void gcDeletesCompactedInputsButNothingLive() {
         var bucket = new MemoryStore();
-        TreeMap<String, String> model = writeBase(bucket, 7, TestOptions.small().withCompaction(NEVER));
+        TreeMap<String, String> model = writeBase(bucket, 7, TestOptions.small().withCompaction(NEVER).withRepack(null));
         var options = TestOptions.small().withGc(0, 0);
         try (var db = LsmDb.openWriter(bucket, options, 2)) {
             db.compactNow();
@@ -111,12 +111,12 @@ class CompactionTest {
 
     private static MemoryStore prepared() {
         var bucket = new MemoryStore();
-        writeBase(bucket, 11, TestOptions.small().withCompaction(NEVER));
+        writeBase(bucket, 11, TestOptions.small().withCompaction(NEVER).withRepack(null));
         return bucket;
     }
 
     private static TreeMap<String, String> expected() {
-        return writeBase(new MemoryStore(), 11, TestOptions.small().withCompaction(NEVER));
+        return writeBase(new MemoryStore(), 11, TestOptions.small().withCompaction(NEVER).withRepack(null));
     }
 
     /** Random puts (some large), overwrites and deletes over 60 keys, flushed into several L0s. */

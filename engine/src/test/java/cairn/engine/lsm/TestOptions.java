@@ -1,10 +1,11 @@
 package cairn.engine.lsm;
 
 import cairn.engine.lsm.compaction.CompactionOptions;
+import cairn.engine.lsm.segment.RepackOptions;
 import cairn.engine.store.RetryPolicy;
 import java.time.Duration;
 
-/** Small, fast options for tests: tiny buffers and memtables force flushes; short retry deadlines. */
+/** Small, fast options for tests: tiny buffers and memtables force flushes, eager repacks; short retry deadlines. */
 final class TestOptions {
     private TestOptions() {}
 
@@ -26,7 +27,16 @@ final class TestOptions {
                 .withPollIntervalMs(10)
                 .withGc(600_000, 0)
                 .withRetry(fastRetry())
-                .withCompaction(smallCompaction());
+                .withCompaction(smallCompaction())
+                .withRepack(smallRepack());
+    }
+
+    /**
+     * Repacks as soon as a segment is below half live and the copy frees more than the SSTs it rewrites; full merges
+     * for size amplification only at 4x (tiny test databases would otherwise fully merge at almost every flush).
+     */
+    static RepackOptions smallRepack() {
+        return new RepackOptions(0.5, 1, 1 << 20, 16 << 10, 4.0);
     }
 
     /** Compacts after 2 L0s, merges 2..4 runs, keeps at most 4, cuts SSTs at 4 KiB: compaction runs often. */

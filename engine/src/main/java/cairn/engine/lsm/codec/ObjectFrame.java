@@ -3,7 +3,8 @@ package cairn.engine.lsm.codec;
 import java.util.zip.CRC32C;
 
 /**
- * The 24-byte header every engine object (WAL object, manifest, GC boundary, reader lease) starts with:
+ * The 24-byte header every engine object (WAL object, repacked segment, manifest, GC boundary, reader lease)
+ * starts with:
  *
  * <pre>
  *  0  magic           u32   one per object type
@@ -26,6 +27,7 @@ public final class ObjectFrame {
     public static final int MAGIC_MANIFEST = 0x434D414E; // "CMAN"
     public static final int MAGIC_GC_BOUNDARY = 0x43474342; // "CGCB"
     public static final int MAGIC_LEASE = 0x434C5345; // "CLSE"
+    public static final int MAGIC_SEGMENT = 0x43534547; // "CSEG"
 
     /** A decoded frame: the payload is {@code bytes[HEADER_BYTES, HEADER_BYTES + payloadLength)}. */
     public record Frame(int magic, long epoch, byte[] bytes, int payloadLength) {

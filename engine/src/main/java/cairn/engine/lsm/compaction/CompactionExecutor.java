@@ -35,6 +35,11 @@ public final class CompactionExecutor {
     }
 
     public CompactionResult execute(CompactionJob job, long minRetainedSeq, PointerDropListener listener) {
+        return execute(job, minRetainedSeq, listener, PointerRewriter.NONE);
+    }
+
+    /** Like {@link #execute(CompactionJob, long, PointerDropListener)}, every kept pointer passing through {@code rewriter}. */
+    public CompactionResult execute(CompactionJob job, long minRetainedSeq, PointerDropListener listener, PointerRewriter rewriter) {
         if (job.trivialMove()) return trivialMove(job);
         List<EntryIterator> sources = new ArrayList<>();
         for (SstInfo s : job.l0()) sources.add(readers.scan(s, null, null, false));
@@ -49,10 +54,11 @@ public final class CompactionExecutor {
                     b = null;
                 }
                 if (b == null) b = writer.builder();
-                b.add(e);
+                b.add(e.kind() == Entry.Kind.POINTER ? rewriter.rewrite(e) : e);
                 entriesOut++;
             }
             if (b != null) written.add(b.finish());
+            rewriter.finish();
             var stats = new CompactionResult.Stats(retained.entriesIn, entriesOut, retained.versionsDropped,
                     retained.tombstonesDropped, retained.pointersDropped, job.inputBytes(),
                     written.stream().mapToLong(SstInfo::sizeBytes).sum());

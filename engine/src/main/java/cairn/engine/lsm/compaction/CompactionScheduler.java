@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs compactions in the background, one job at a time, on one virtual thread. {@link #trigger()} (after an L0
  * flush or a commit) is cheap and coalesces: at most one pass is queued behind the running one. A pass plans
  * and runs jobs until the planner has nothing to do, the host refuses a commit, or a job fails (then the host
- * is told and the next trigger tries again).
+ * is told and the next trigger tries again). When the planner is done, the host is asked for a repack job (at most twice a pass).
  */
 public final class CompactionScheduler implements AutoCloseable {
 
@@ -25,11 +25,27 @@ public final class CompactionScheduler implements AutoCloseable {
         /** Buffers pointer drops of this job until its commit. */
         PointerDropListener pointerListener(CompactionJob job);
 
+        /** A job the host wants once the planner has nothing to do (a segment repack); asked at most twice a pass. */
+        default Optional<CompactionJob> repackJob(LsmShape shape) {
+            return Optional.empty();
+        }
+
+        /** How {@code job} rewrites the pointers it keeps (called after {@link #pointerListener}). */
+        default PointerRewriter pointerRewriter(CompactionJob job) {
+            return PointerRewriter.NONE;
+        }
+
         /** Commits the result to the manifest; false if it could not (e.g. fenced or closing). */
         boolean commit(CompactionResult result);
 
         void failed(CompactionJob job, Throwable error);
     }
+
+    /**
+     * A repack's full merge drops shadowed pointers, which can leave further segments sparse; a second plan right
+     * after repacks those, so a quiet database ends a pass with every segment at or above the live ratio.
+     */
+    private static final int REPACK_PLANS_PER_PASS_MAX = 2;
 
     private final CompactionPlanner planner;
     private final CompactionExecutor executor;
@@ -57,11 +73,18 @@ public final class CompactionScheduler implements AutoCloseable {
 
     private void pass() {
         queued.set(false);
+        int repackPlans = 0;
         while (!closed) {
-            Optional<CompactionJob> job = planner.plan(host.shape());
+            LsmShape shape = host.shape();
+            Optional<CompactionJob> job = planner.plan(shape);
+            if (job.isEmpty() && repackPlans < REPACK_PLANS_PER_PASS_MAX) {
+                job = host.repackJob(shape);
+                repackPlans++;
+            }
             if (job.isEmpty()) return;
             try {
-                CompactionResult result = executor.execute(job.get(), host.minRetainedSeq(), host.pointerListener(job.get()));
+                PointerDropListener drops = host.pointerListener(job.get());
+                CompactionResult result = executor.execute(job.get(), host.minRetainedSeq(), drops, host.pointerRewriter(job.get()));
                 if (!host.commit(result)) return;
                 jobsCommitted.incrementAndGet();
             } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import cairn.engine.lsm.manifest.Checkpoint;
 import cairn.engine.lsm.manifest.ManifestStore;
 import cairn.engine.lsm.manifest.SstHandle;
 import cairn.engine.lsm.manifest.StoredManifest;
+import cairn.engine.lsm.segment.SegmentNames;
 import cairn.engine.lsm.wal.WalNames;
 import cairn.engine.store.ObjectInfo;
 import cairn.engine.store.ObjectStore;
@@ -27,24 +28,30 @@ import java.util.TreeMap;
  *   <li>Manifests: ids below the latest id that was already latest one grace ago, except roots. The GC
  *       boundary is advanced past them <em>before</em> any is deleted, and they are deleted in ascending order.</li>
  *   <li>WAL objects: at or below every root's {@code replayAfterWalId} (as it was one grace ago); never a fence
- *       (header-only object), never a segment listed by a root.</li>
- *   <li>SSTs: not referenced by any root, not being written by this process, and seen unreferenced by this
- *       collector for a whole grace period.</li>
+ *       (header-only object), never a segment listed by a root, and seen unlisted by this collector for a whole
+ *       grace period (a segment the latest manifest just dropped may still be read through an older state).</li>
+ *   <li>SSTs and repacked segments ({@code seg/}): not referenced by any root, not being written by this process,
+ *       and seen unreferenced by this collector for a whole grace period.</li>
  * </ul>
  */
 public final class GarbageCollector {
 
-    public record Report(int manifestsDeleted, int walDeleted, int sstsDeleted) {}
+    public record Report(int manifestsDeleted, int walDeleted, int sstsDeleted, int segmentsDeleted) {
+        public int total() {
+            return manifestsDeleted + walDeleted + sstsDeleted + segmentsDeleted;
+        }
+    }
 
     private final ObjectStore store;
     private final ManifestStore manifests;
     private final RetryPolicy retry;
     private final long graceMs;
     private final long epoch;
+    /** Keys of SSTs and repacked segments this process is writing and has not committed yet. */
     private final Set<String> sstsInFlight;
     /** Observation time -> (latest manifest id, lowest replay point of the roots) at that time. */
     private final TreeMap<Long, long[]> observed = new TreeMap<>();
-    private final Map<String, Long> sstUnreferencedSinceMs = new HashMap<>();
+    private final Map<String, Long> unreferencedSinceMs = new HashMap<>();
 
     public GarbageCollector(ObjectStore store, ManifestStore manifests, LsmOptions options, long epoch, Set<String> sstsInFlight) {
         this.store = store;
@@ -58,10 +65,12 @@ public final class GarbageCollector {
     public synchronized Report run(long nowMs) {
         // Order matters: an SST listed here was registered in flight before its PUT, and leaves that set only
         // after the manifest referencing it is committed; so it is in the copy or in the latest manifest read next.
-        List<String> ssts = listSsts();
-        Set<String> liveSsts = new HashSet<>(sstsInFlight);
+        // Repacked segments likewise: registered before their PUT, released after the commit that lists them.
+        List<String> candidates = listKeys("sst/");
+        candidates.addAll(listKeys(SegmentNames.PREFIX));
+        Set<String> live = new HashSet<>(sstsInFlight);
         StoredManifest latest = manifests.readLatest().orElse(null);
-        if (latest == null) return new Report(0, 0, 0);
+        if (latest == null) return new Report(0, 0, 0, 0);
         List<StoredManifest> roots = roots(latest, nowMs);
         long replayFloor = Long.MAX_VALUE;
         Set<Long> segments = new HashSet<>();
@@ -69,19 +78,26 @@ public final class GarbageCollector {
         for (StoredManifest r : roots) {
             rootIds.add(r.id());
             replayFloor = Math.min(replayFloor, r.manifest().replayAfterWalId());
-            segments.addAll(r.manifest().segments());
-            for (SstHandle h : r.manifest().allSsts()) liveSsts.add(h.objectKey());
+            segments.addAll(r.manifest().segmentIds());
+            for (SstHandle h : r.manifest().allSsts()) live.add(h.objectKey());
         }
+        for (long id : segments) live.add(SegmentNames.key(id));
         observed.put(nowMs, new long[] {latest.id(), replayFloor});
         var old = observed.floorEntry(nowMs - graceMs);
         observed.headMap(old == null ? Long.MIN_VALUE : old.getKey(), false).clear();
-        int m = 0, w = 0;
+        int m = 0;
         if (old != null) {
             m = deleteManifests(old.getValue()[0], rootIds);
-            w = deleteWal(old.getValue()[1], segments);
+            candidates.addAll(walBelow(old.getValue()[1]));
         }
-        int s = deleteSsts(ssts, liveSsts, nowMs);
-        return new Report(m, w, s);
+        List<String> deleted = deleteUnreferenced(candidates, live, nowMs);
+        int w = 0, s = 0, g = 0;
+        for (String key : deleted) {
+            if (key.startsWith(WalNames.PREFIX)) w++;
+            else if (key.startsWith(SegmentNames.PREFIX)) g++;
+            else s++;
+        }
+        return new Report(m, w, s, g);
     }
 
     private List<StoredManifest> roots(StoredManifest latest, long nowMs) {
@@ -109,53 +125,51 @@ public final class GarbageCollector {
         return doomed.size();
     }
 
-    private int deleteWal(long replayFloor, Set<Long> segments) {
-        int n = 0;
+    /** WAL objects at or below {@code replayFloor} that are not fences. */
+    private List<String> walBelow(long replayFloor) {
+        List<String> keys = new ArrayList<>();
         String after = null;
         while (true) {
             final String a = after;
             var page = retry.call("list " + WalNames.PREFIX, () -> store.list(WalNames.PREFIX, a, 1000));
             for (ObjectInfo o : page.objects()) {
                 long id = WalNames.parse(o.key());
-                if (id < 0 || id > replayFloor) return n;
-                boolean fence = o.size() == ObjectFrame.HEADER_BYTES;
-                if (!fence && !segments.contains(id)) {
-                    delete(o.key());
-                    n++;
-                }
+                if (id < 0 || id > replayFloor) return keys;
+                if (o.size() != ObjectFrame.HEADER_BYTES) keys.add(o.key());
             }
-            if (!page.truncated()) return n;
+            if (!page.truncated()) return keys;
             after = page.lastKey();
         }
     }
 
-    private List<String> listSsts() {
+    private List<String> listKeys(String prefix) {
         List<String> keys = new ArrayList<>();
         String after = null;
         while (true) {
             final String a = after;
-            var page = retry.call("list sst/", () -> store.list("sst/", a, 1000));
+            var page = retry.call("list " + prefix, () -> store.list(prefix, a, 1000));
             for (ObjectInfo o : page.objects()) keys.add(o.key());
             if (!page.truncated()) return keys;
             after = page.lastKey();
         }
     }
 
-    private int deleteSsts(List<String> listed, Set<String> live, long nowMs) {
-        int n = 0;
+    /** Deletes the candidates not in {@code live} that this collector has seen unreferenced for a grace period. */
+    private List<String> deleteUnreferenced(List<String> candidates, Set<String> live, long nowMs) {
+        List<String> deleted = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String key : listed) {
+        for (String key : candidates) {
             if (live.contains(key)) continue;
             seen.add(key);
-            long since = sstUnreferencedSinceMs.computeIfAbsent(key, k -> nowMs);
+            long since = unreferencedSinceMs.computeIfAbsent(key, k -> nowMs);
             if (nowMs - since >= graceMs) {
                 delete(key);
                 seen.remove(key);
-                n++;
+                deleted.add(key);
             }
         }
-        sstUnreferencedSinceMs.keySet().retainAll(seen);
-        return n;
+        unreferencedSinceMs.keySet().retainAll(seen);
+        return deleted;
     }
 
     private void delete(String key) {

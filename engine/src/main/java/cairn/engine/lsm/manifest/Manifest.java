@@ -1,7 +1,11 @@
 package cairn.engine.lsm.manifest;
 
+import cairn.engine.lsm.segment.Segment;
+import cairn.engine.lsm.segment.SegmentDelta;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One version of the database's durable state (the payload of {@code manifest/<id>}).
@@ -14,11 +18,12 @@ import java.util.List;
  * @param l0               L0 SSTs, newest first
  * @param runs             sorted runs, newest first
  * @param checkpoints      live checkpoints
- * @param segments         WAL ids that hold large values referenced by SSTs (never GC'd while listed)
+ * @param segments         segments (WAL objects, repacked segments) that SSTs of this version point into, with
+ *                         their live bytes, ascending by id (never GC'd while listed)
  * @param nextCheckpointId id for the next checkpoint
  */
 public record Manifest(long epoch, long replayAfterWalId, long walIdLastSeen, long lastL0Seq, long writtenAtMs,
-                       List<SstHandle> l0, List<SortedRun> runs, List<Checkpoint> checkpoints, List<Long> segments,
+                       List<SstHandle> l0, List<SortedRun> runs, List<Checkpoint> checkpoints, List<Segment> segments,
                        long nextCheckpointId) {
 
     public Manifest {
@@ -44,15 +49,28 @@ public record Manifest(long epoch, long replayAfterWalId, long walIdLastSeen, lo
         return new Manifest(epoch, replayAfterWalId, walIdLastSeen, lastL0Seq, ms, l0, runs, checkpoints, segments, nextCheckpointId);
     }
 
-    /** Adds a freshly flushed L0 (newest) covering WAL up to {@code coveredWalId} and seqs up to {@code maxSeq}. */
-    public Manifest withFlushedL0(SstHandle sst, long coveredWalId, long maxSeq, List<Long> newSegments) {
+    /**
+     * Adds a freshly flushed L0 (newest) covering WAL up to {@code coveredWalId} and seqs up to {@code maxSeq};
+     * {@code pointers} counts the pointers it holds.
+     */
+    public Manifest withFlushedL0(SstHandle sst, long coveredWalId, long maxSeq, SegmentDelta pointers) {
         List<SstHandle> nl0 = new ArrayList<>(l0.size() + 1);
         if (sst != null) nl0.add(sst);
         nl0.addAll(l0);
-        List<Long> segs = new ArrayList<>(segments);
-        for (Long s : newSegments) if (!segs.contains(s)) segs.add(s);
         return new Manifest(epoch, Math.max(replayAfterWalId, coveredWalId), Math.max(walIdLastSeen, coveredWalId),
-                Math.max(lastL0Seq, maxSeq), writtenAtMs, nl0, runs, checkpoints, segs, nextCheckpointId);
+                Math.max(lastL0Seq, maxSeq), writtenAtMs, nl0, runs, checkpoints, pointers.applyTo(segments), nextCheckpointId);
+    }
+
+    /** The same version with the segment records changed by {@code delta}. */
+    public Manifest withSegments(SegmentDelta delta) {
+        return new Manifest(epoch, replayAfterWalId, walIdLastSeen, lastL0Seq, writtenAtMs, l0, runs, checkpoints, delta.applyTo(segments), nextCheckpointId);
+    }
+
+    /** Ids of the segments this version lists. */
+    public Set<Long> segmentIds() {
+        Set<Long> ids = new HashSet<>();
+        for (Segment s : segments) ids.add(s.id());
+        return ids;
     }
 
     /** The same version with its SST layout replaced (a committed compaction). */

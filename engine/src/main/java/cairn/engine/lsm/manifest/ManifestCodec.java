@@ -3,6 +3,7 @@ package cairn.engine.lsm.manifest;
 import cairn.engine.lsm.codec.BinaryReader;
 import cairn.engine.lsm.codec.BinaryWriter;
 import cairn.engine.lsm.codec.ObjectFrame;
+import cairn.engine.lsm.segment.Segment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
  * Binary layout of a manifest payload (inside an {@link ObjectFrame} with magic "CMAN"; the frame's epoch equals
  * the payload's): u64 fields epoch, replayAfterWalId, walIdLastSeen, lastL0Seq, writtenAtMs, nextCheckpointId;
  * then u32-counted lists: l0 SSTs, runs (u64 id + SST list), checkpoints (u64 id, u64 manifestId,
- * u64 expiresAtMs, u16-length name), segments (u64). An SST: u16-length id, u32-length firstKey and lastKey,
+ * u64 expiresAtMs, u16-length name), segments (u64 id, u64 valueBytes, u64 liveBytes). An SST: u16-length id, u32-length firstKey and lastKey,
  * u64 sizeBytes, u64 maxSeq, u32-length descriptor.
  */
 public final class ManifestCodec {
@@ -29,7 +30,7 @@ public final class ManifestCodec {
         w.u32(m.checkpoints().size());
         for (Checkpoint c : m.checkpoints()) w.u64(c.id()).u64(c.manifestId()).u64(c.expiresAtMs()).string(c.name());
         w.u32(m.segments().size());
-        for (long s : m.segments()) w.u64(s);
+        for (Segment s : m.segments()) w.u64(s.id()).u64(s.valueBytes()).u64(s.liveBytes());
         return ObjectFrame.encode(ObjectFrame.MAGIC_MANIFEST, m.epoch(), w.toByteArray());
     }
 
@@ -46,9 +47,13 @@ public final class ManifestCodec {
         int nCps = r.count(26);
         List<Checkpoint> cps = new ArrayList<>(nCps);
         for (int i = 0; i < nCps; i++) cps.add(new Checkpoint(r.u64(), r.u64(), r.u64(), r.string()));
-        int nSegs = r.count(8);
-        List<Long> segs = new ArrayList<>(nSegs);
-        for (int i = 0; i < nSegs; i++) segs.add(r.u64());
+        int nSegs = r.count(24);
+        List<Segment> segs = new ArrayList<>(nSegs);
+        for (int i = 0; i < nSegs; i++) {
+            long id = r.u64(), valueBytes = r.u64(), liveBytes = r.u64();
+            if (liveBytes <= 0 || valueBytes < liveBytes) throw r.corrupt("segment " + id + " has live " + liveBytes + " of " + valueBytes + " bytes");
+            segs.add(new Segment(id, valueBytes, liveBytes));
+        }
         if (r.hasRemaining()) throw r.corrupt("trailing bytes");
         return new Manifest(epoch, replayAfter, lastSeen, lastL0Seq, writtenAt, l0, runs, cps, segs, nextCp);
     }
