@@ -6,8 +6,10 @@ import cairn.server.Version;
 import cairn.server.admin.AdminRouter;
 import cairn.server.admin.AdminServer;
 import cairn.server.config.CairnConfig;
+import cairn.server.config.HaConfig;
 import cairn.server.config.ListenerConfig;
 import cairn.server.http.HttpEndpoint;
+import cairn.server.logging.Logging;
 import cairn.server.metrics.Metrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,7 +43,7 @@ public final class Node implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private HttpEndpoint http;
     private VolumeStage volume;
-    private HaStage ha;
+    private volatile HaStage ha;
     private boolean closed;
 
     /** Something opened at start, closed at stop. */
@@ -71,6 +73,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void startStages() throws IOException {
+        Logging.context(new Logging.Context(config.ha().map(HaConfig::nodeId).orElse(Logging.hostName()), this::role, status::epoch));
         log.info("cairn {} starting from {}{}", Version.get(), config.source(), readOnly ? " (read-only)" : "");
         stages.push(new Stage("metrics", metrics));
         admin.register("status", args -> statusMap());
@@ -138,7 +141,7 @@ public final class Node implements AutoCloseable {
         map.put("detail", status.detail());
         map.put("ready", status.ready());
         map.put("leader", status.leader());
-        map.put("role", ha != null ? ha.roleStatus().role().name() : status.leader() ? "LEADER" : readOnly ? "REPLICA" : "NONE");
+        map.put("role", role());
         map.put("read_only", readOnly);
         map.put("epoch", status.epoch());
         map.put("volume", status.volume());
@@ -149,6 +152,13 @@ public final class Node implements AutoCloseable {
                 .map(l -> Map.<String, Object>of("service", l.service(), "address", l.address())).toList());
         if (ha != null) map.put("ha", haStatus());
         return map;
+    }
+
+    /** LEADER / STANDBY / ... on an HA node; LEADER, REPLICA ({@code --read-only}) or NONE (not serving) otherwise. */
+    private String role() {
+        HaStage current = ha;
+        if (current != null) return current.role();
+        return status.leader() ? "LEADER" : readOnly ? "REPLICA" : "NONE";
     }
 
     private Map<String, Object> haStatus() {
@@ -190,6 +200,7 @@ public final class Node implements AutoCloseable {
         }
         if (status.phase() != NodeStatus.Phase.FAILED) status.phase(NodeStatus.Phase.STOPPED, "");
         log.info("cairn stopped");
+        Logging.clearContext();
         stopped.countDown();
     }
 }
