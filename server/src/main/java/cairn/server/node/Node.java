@@ -5,7 +5,11 @@ import cairn.engine.fs.FileSystem;
 import cairn.server.Version;
 import cairn.server.admin.AdminRouter;
 import cairn.server.admin.AdminServer;
+import cairn.server.admin.AdminTls;
+import cairn.server.admin.TokenFile;
+import cairn.server.config.AdminConfig;
 import cairn.server.config.CairnConfig;
+import cairn.server.config.HostPort;
 import cairn.server.config.HaConfig;
 import cairn.server.config.ListenerConfig;
 import cairn.server.http.HttpEndpoint;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +85,8 @@ public final class Node implements AutoCloseable {
         var adminServer = AdminServer.start(adminSocket(config), admin);
         stages.push(new Stage("admin socket", adminServer));
         log.info("admin socket at {}", adminServer.socket());
+        if (config.admin().address().isPresent()) startAdminTcp(config.admin());
+        VolumeCheck.register(admin, this::fileSystem);
         startHttp();
         Secret secret = Secrets.resolve(config.storage().key());
         if (config.ha().isPresent() && !readOnly) {
@@ -100,6 +107,18 @@ public final class Node implements AutoCloseable {
         NbdAdmin.register(admin, () -> Optional.of(fs), servers::nbdExports);
         status.phase(NodeStatus.Phase.SERVING, "");
         log.info("cairn ready: {}", status.listeners());
+    }
+
+    /** The TCP admin endpoint: token from its 0600 file, TLS when a certificate is configured. */
+    private void startAdminTcp(AdminConfig config) throws IOException {
+        String token = TokenFile.read(config.tokenFile().orElseThrow());
+        SSLContext tls = config.tls().isPresent() ? AdminTls.server(config.tls().get().certFile(), config.tls().get().keyFile()) : null;
+        var server = AdminServer.startTcp(config.address().orElseThrow().toSocketAddress(),
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8), tls, admin);
+        stages.push(new Stage("admin TCP endpoint", server));
+        String where = new HostPort(server.tcpAddress().getHostString(), server.tcpAddress().getPort()).toString();
+        status.addListener("admin", where);
+        log.info("admin endpoint ({}) listening on {}", tls != null ? "TLS, token" : "token, no TLS", where);
     }
 
     private void startHttp() throws IOException {
