@@ -13,11 +13,12 @@ public record CairnConfig(
         EngineConfig engine,
         FilesystemConfig filesystem,
         LogConfig log,
-        AdminConfig admin) {
+        AdminConfig admin,
+        Optional<RaftTlsConfig> raftTls) {
 
     /** A config with the default {@code [log]} and {@code [admin]} sections. */
     public CairnConfig(String source, StorageConfig storage, CacheConfig cache, ServersConfig servers, AwsConfig aws,
             Optional<HaConfig> ha, EngineConfig engine, FilesystemConfig filesystem) {
-        this(source, storage, cache, servers, aws, ha, engine, filesystem, LogConfig.DEFAULT, AdminConfig.DEFAULT);
+        this(source, storage, cache, servers, aws, ha, engine, filesystem, LogConfig.DEFAULT, AdminConfig.DEFAULT, Optional.empty());
     }
 }

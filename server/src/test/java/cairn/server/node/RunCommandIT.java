@@ -57,6 +57,13 @@ class RunCommandIT {
         int ninepPort = NodeProcess.freePort();
         int nbdPort = NodeProcess.freePort();
         Path config = writeConfig(httpPort, nfsPort, ninepPort, nbdPort);
+        // the TCP admin endpoint (loopback, token only) next to the Unix socket
+        int adminPort = NodeProcess.freePort();
+        Path token = Files.writeString(dir.resolve("admin.token"), "run-command-it-admin-token\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(config, "[admin]\naddress = \"127.0.0.1:" + adminPort + "\"\ntoken_file = \"admin.token\"\n",
+                StandardOpenOption.APPEND);
+        String admin = "127.0.0.1:" + adminPort;
         var nbd = new InetSocketAddress("127.0.0.1", nbdPort);
         byte[] block = new byte[4096];
         new Random(42).nextBytes(block);
@@ -78,6 +85,12 @@ class RunCommandIT {
             assertEquals("SERVING", status.get("phase"));
             assertEquals(1L, status.get("epoch"));
             assertEquals(Json.parseObject(node.get("/status").body().strip()).get("started_at"), status.get("started_at"));
+            var overTcp = cli("status", "--json", "--admin", admin, "--token-file", token.toString());
+            assertEquals(0, overTcp.exit(), overTcp.toString());
+            assertEquals(status.get("started_at"), Json.parseObject(overTcp.out().strip()).get("started_at"));
+            var fsck = cli("fsck", "--metadata-only", "--admin", admin, "--token-file", token.toString());
+            assertEquals(0, fsck.exit(), fsck.toString());
+            assertTrue(fsck.out().contains("fsck: no problems found"), fsck.out());
 
             var created = cli("checkpoint", "create", "--name", "before-upgrade", "-c", config.toString());
             assertEquals(0, created.exit(), created.err());
