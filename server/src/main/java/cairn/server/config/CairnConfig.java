@@ -13,12 +13,11 @@ public record CairnConfig(
         EngineConfig engine,
         FilesystemConfig filesystem,
         LogConfig log,
-        AdminConfig admin,
-        Optional<RaftTlsConfig> raftTls) {
+        AdminConfig admin) {
 
     /** A config with the default {@code [log]} and {@code [admin]} sections. */
     public CairnConfig(String source, StorageConfig storage, CacheConfig cache, ServersConfig servers, AwsConfig aws,
             Optional<HaConfig> ha, EngineConfig engine, FilesystemConfig filesystem) {
-        this(source, storage, cache, servers, aws, ha, engine, filesystem, LogConfig.DEFAULT, AdminConfig.DEFAULT, Optional.empty());
+        this(source, storage, cache, servers, aws, ha, engine, filesystem, LogConfig.DEFAULT, AdminConfig.DEFAULT);
     }
 }

@@ -85,12 +85,8 @@ public final class ConfigLoader {
         FilesystemConfig filesystem = root.table("filesystem").map(ConfigLoader::filesystem).orElse(FilesystemConfig.DEFAULT);
         LogConfig log = root.table("log").map(ConfigLoader::log).orElse(LogConfig.DEFAULT);
         AdminConfig admin = root.table("admin").map(s -> admin(s, paths)).orElse(AdminConfig.DEFAULT);
-        Optional<RaftTlsConfig> raftTls = root.table("raft_tls").map(s -> raftTls(s, paths));
-        if (raftTls.isPresent() && ha.map(h -> h.mode() != HaConfig.Mode.RAFT).orElse(true)) {
-            throw new ConfigException(source + ": raft_tls: needs an [ha] section in raft mode");
-        }
         root.finish();
-        return new CairnConfig(source, storage, cache, servers, aws, ha, engine, filesystem, log, admin, raftTls);
+        return new CairnConfig(source, storage, cache, servers, aws, ha, engine, filesystem, log, admin);
     }
 
     private static StorageConfig storage(Section s, PathResolver paths) {
@@ -224,12 +220,6 @@ public final class ConfigLoader {
         }
         s.finish();
         return new AdminConfig(address, tokenFile, cert.map(c -> new AdminConfig.Tls(c, key.orElseThrow())));
-    }
-
-    private static RaftTlsConfig raftTls(Section s, PathResolver paths) {
-        var config = new RaftTlsConfig(paths.resolve(s.requiredString("keystore")), s.requiredString("password"));
-        s.finish();
-        return config;
     }
 
     private static boolean loopback(String host) {

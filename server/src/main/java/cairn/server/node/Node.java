@@ -90,7 +90,6 @@ public final class Node implements AutoCloseable {
         startHttp();
         Secret secret = Secrets.resolve(config.storage().key());
         if (config.ha().isPresent() && !readOnly) {
-            if (config.raftTls().isPresent()) RaftTls.enable(config.raftTls().get());
             ha = HaStage.start(config, config.ha().get(), secret, metrics, status);
             stages.push(new Stage("HA volume", ha));
             NbdAdmin.register(admin, ha::fileSystem, ha::nbdExports);
