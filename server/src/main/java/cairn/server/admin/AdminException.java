@@ -13,6 +13,8 @@ public final class AdminException extends RuntimeException {
         ALREADY_EXISTS,
         /** The node is not serving (starting, stopping, read-only or not the leader). */
         UNAVAILABLE,
+        /** The caller is not allowed: wrong or missing token (TCP), or another user (Unix socket). */
+        UNAUTHORIZED,
         FAILED
     }
 

@@ -16,7 +16,7 @@ public final class AdminRouter {
 
     public static final List<String> COMMANDS = List.of(
             "status", "failover", "nbd.create", "nbd.list", "nbd.resize", "nbd.delete",
-            "checkpoint.create", "checkpoint.list", "checkpoint.delete");
+            "checkpoint.create", "checkpoint.list", "checkpoint.delete", "fsck");
 
     /** One command: arguments in, a JSON-able result out, {@link AdminException} for a clear failure. */
     @FunctionalInterface
@@ -69,6 +69,13 @@ public final class AdminRouter {
         public String string(String name) {
             if (values.get(name) instanceof String s && !s.isEmpty()) return s;
             throw new AdminException(AdminException.Code.BAD_REQUEST, "argument '" + name + "' (a string) is missing");
+        }
+
+        /** An optional boolean argument; absent is false. */
+        public boolean flag(String name) {
+            Object value = values.get(name);
+            if (value == null || value instanceof Boolean) return Boolean.TRUE.equals(value);
+            throw new AdminException(AdminException.Code.BAD_REQUEST, "argument '" + name + "' must be true or false");
         }
 
         public long number(String name) {

@@ -15,12 +15,16 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    LogOptions logging;
+
     @Option(names = "--read-only", description = "Serve the volume read-only (a replica: never writes to the bucket)")
     boolean readOnly;
 
     @Override
     public Integer call() throws InterruptedException {
         var cfg = config.load();
+        logging.apply(cfg.log());
         Node node;
         try {
             node = Node.start(cfg, readOnly);

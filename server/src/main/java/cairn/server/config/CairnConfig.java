@@ -11,4 +11,13 @@ public record CairnConfig(
         AwsConfig aws,
         Optional<HaConfig> ha,
         EngineConfig engine,
-        FilesystemConfig filesystem) {}
+        FilesystemConfig filesystem,
+        LogConfig log,
+        AdminConfig admin) {
+
+    /** A config with the default {@code [log]} and {@code [admin]} sections. */
+    public CairnConfig(String source, StorageConfig storage, CacheConfig cache, ServersConfig servers, AwsConfig aws,
+            Optional<HaConfig> ha, EngineConfig engine, FilesystemConfig filesystem) {
+        this(source, storage, cache, servers, aws, ha, engine, filesystem, LogConfig.DEFAULT, AdminConfig.DEFAULT);
+    }
+}

@@ -1,5 +1,9 @@
 package cairn.server.config;
 
+import cairn.protocols.nfs.Cidr;
+import cairn.protocols.nfs.NfsExportOptions;
+import cairn.server.logging.LogFormat;
+import cairn.server.logging.LogLevel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,8 +83,10 @@ public final class ConfigLoader {
         Optional<HaConfig> ha = root.table("ha").map(ConfigLoader::ha);
         EngineConfig engine = root.table("engine").map(ConfigLoader::engine).orElse(EngineConfig.DEFAULT);
         FilesystemConfig filesystem = root.table("filesystem").map(ConfigLoader::filesystem).orElse(FilesystemConfig.DEFAULT);
+        LogConfig log = root.table("log").map(ConfigLoader::log).orElse(LogConfig.DEFAULT);
+        AdminConfig admin = root.table("admin").map(s -> admin(s, paths)).orElse(AdminConfig.DEFAULT);
         root.finish();
-        return new CairnConfig(source, storage, cache, servers, aws, ha, engine, filesystem);
+        return new CairnConfig(source, storage, cache, servers, aws, ha, engine, filesystem, log, admin);
     }
 
     private static StorageConfig storage(Section s, PathResolver paths) {
@@ -137,12 +143,87 @@ public final class ConfigLoader {
     }
 
     private static ServersConfig servers(Section s, PathResolver paths) {
-        var nfs = s.table("nfs").map(t -> listener(t, paths, false));
-        var ninep = s.table("ninep").map(t -> listener(t, paths, true));
-        var nbd = s.table("nbd").map(t -> listener(t, paths, true));
-        var http = s.table("http").map(t -> listener(t, paths, false));
+        Optional<Section> nfsSection = s.table("nfs");
+        var nfs = nfsSection.map(t -> listener(t, paths, false));
+        NfsExportOptions export = nfsSection.map(ConfigLoader::nfsExport).orElse(NfsExportOptions.DEFAULT);
+        nfsSection.ifPresent(Section::finish);
+        var ninep = s.table("ninep").map(t -> finished(t, listener(t, paths, true)));
+        var nbd = s.table("nbd").map(t -> finished(t, listener(t, paths, true)));
+        var http = s.table("http").map(t -> finished(t, listener(t, paths, false)));
         s.finish();
-        return new ServersConfig(nfs, ninep, nbd, http);
+        return new ServersConfig(nfs, ninep, nbd, http, export);
+    }
+
+    private static <T> T finished(Section s, T value) {
+        s.finish();
+        return value;
+    }
+
+    /** The NFS export options in {@code [servers.nfs]}, named as in exports(5). */
+    private static NfsExportOptions nfsExport(Section s) {
+        boolean readOnly = s.bool("read_only", false);
+        boolean rootSquash = s.bool("root_squash", false);
+        boolean allSquash = s.bool("all_squash", false);
+        if (rootSquash && allSquash) throw s.error("all_squash", "root_squash and all_squash exclude each other (all_squash already maps root)");
+        int anonUid = (int) s.integer("anon_uid", NfsExportOptions.DEFAULT.anonUid(), 0, Integer.MAX_VALUE);
+        int anonGid = (int) s.integer("anon_gid", NfsExportOptions.DEFAULT.anonGid(), 0, Integer.MAX_VALUE);
+        List<Cidr> networks = NfsExportOptions.DEFAULT.allowedClients();
+        if (s.has("allowed_networks")) {
+            List<String> texts = s.strings("allowed_networks");
+            if (texts.isEmpty()) throw s.error("allowed_networks", "empty: no client could mount (leave the key out to allow every client)");
+            networks = new ArrayList<>();
+            for (String text : texts) networks.add(network(s, text));
+        }
+        var squash = allSquash ? NfsExportOptions.Squash.ALL : rootSquash ? NfsExportOptions.Squash.ROOT : NfsExportOptions.Squash.NONE;
+        return new NfsExportOptions(readOnly, squash, anonUid, anonGid, networks);
+    }
+
+    private static Cidr network(Section s, String text) {
+        try {
+            return Cidr.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw s.error("allowed_networks", "'" + text + "' is not a network (an address such as 10.0.0.7, or 10.0.0.0/8, fd00::/8)");
+        }
+    }
+
+    private static LogConfig log(Section s) {
+        LogFormat format;
+        LogLevel level;
+        try {
+            format = LogFormat.parse(s.string("format", "text"));
+        } catch (IllegalArgumentException e) {
+            throw s.error("format", e.getMessage());
+        }
+        try {
+            level = LogLevel.parse(s.string("level", "info"));
+        } catch (IllegalArgumentException e) {
+            throw s.error("level", e.getMessage());
+        }
+        s.finish();
+        return new LogConfig(format, level);
+    }
+
+    private static AdminConfig admin(Section s, PathResolver paths) {
+        Optional<HostPort> address = s.optString("address").map(a -> hostPort(s, "address", a));
+        Optional<Path> tokenFile = s.optString("token_file").map(paths::resolve);
+        Optional<Path> cert = s.optString("tls_cert").map(paths::resolve);
+        Optional<Path> key = s.optString("tls_key").map(paths::resolve);
+        if (cert.isPresent() != key.isPresent()) throw s.error(cert.isPresent() ? "tls_cert" : "tls_key", "tls_cert and tls_key go together");
+        if (address.isPresent() && tokenFile.isEmpty()) {
+            throw s.error("address", "an admin address needs token_file (the bearer token clients must present)");
+        }
+        if (address.isEmpty() && (tokenFile.isPresent() || cert.isPresent())) {
+            throw s.error(tokenFile.isPresent() ? "token_file" : "tls_cert", "only used with address (the TCP admin endpoint)");
+        }
+        if (address.isPresent() && cert.isEmpty() && !loopback(address.get().host())) {
+            throw s.error("address", address.get() + " is not a loopback address: set tls_cert and tls_key (the token must not cross a network in clear)");
+        }
+        s.finish();
+        return new AdminConfig(address, tokenFile, cert.map(c -> new AdminConfig.Tls(c, key.orElseThrow())));
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     private static ListenerConfig listener(Section s, PathResolver paths, boolean unixSocketAllowed) {
@@ -159,7 +240,6 @@ public final class ConfigLoader {
         if (addresses.isEmpty() && socket.isEmpty()) {
             throw s.error("addresses", "no address to listen on (leave the whole [" + s.path() + "] section out to disable it)");
         }
-        s.finish();
         return new ListenerConfig(addresses, socket);
     }
 

@@ -1,10 +1,22 @@
 package cairn.server.config;
 
+import cairn.protocols.nfs.NfsExportOptions;
 import java.util.Optional;
 
-/** {@code [servers.*]}: a section left out disables that server. */
+/**
+ * {@code [servers.*]}: a section left out disables that server. {@code nfsExport} holds the export options
+ * of {@code [servers.nfs]} (read-only, squashing, allowed networks).
+ */
 public record ServersConfig(
         Optional<ListenerConfig> nfs,
         Optional<ListenerConfig> ninep,
         Optional<ListenerConfig> nbd,
-        Optional<ListenerConfig> http) {}
+        Optional<ListenerConfig> http,
+        NfsExportOptions nfsExport) {
+
+    /** Servers with the default NFS export (read-write, no squashing, every client). */
+    public ServersConfig(Optional<ListenerConfig> nfs, Optional<ListenerConfig> ninep, Optional<ListenerConfig> nbd,
+            Optional<ListenerConfig> http) {
+        this(nfs, ninep, nbd, http, NfsExportOptions.DEFAULT);
+    }
+}

@@ -88,6 +88,11 @@ final class HaStage implements AutoCloseable {
         return controller.status();
     }
 
+    /** This node's role now (cheap: no bucket read; every log line asks). */
+    String role() {
+        return controller.role().name();
+    }
+
     /** Planned failover: hand leadership to {@code nodeId} (raft), or step down and let the election pick. */
     String failover(String nodeId) {
         if (elector instanceof RaftElector raft && nodeId != null) {

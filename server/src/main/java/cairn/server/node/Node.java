@@ -5,9 +5,15 @@ import cairn.engine.fs.FileSystem;
 import cairn.server.Version;
 import cairn.server.admin.AdminRouter;
 import cairn.server.admin.AdminServer;
+import cairn.server.admin.AdminTls;
+import cairn.server.admin.TokenFile;
+import cairn.server.config.AdminConfig;
 import cairn.server.config.CairnConfig;
+import cairn.server.config.HostPort;
+import cairn.server.config.HaConfig;
 import cairn.server.config.ListenerConfig;
 import cairn.server.http.HttpEndpoint;
+import cairn.server.logging.Logging;
 import cairn.server.metrics.Metrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +48,7 @@ public final class Node implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private HttpEndpoint http;
     private VolumeStage volume;
-    private HaStage ha;
+    private volatile HaStage ha;
     private boolean closed;
 
     /** Something opened at start, closed at stop. */
@@ -71,12 +78,15 @@ public final class Node implements AutoCloseable {
     }
 
     private void startStages() throws IOException {
+        Logging.context(new Logging.Context(config.ha().map(HaConfig::nodeId).orElse(Logging.hostName()), this::role, status::epoch));
         log.info("cairn {} starting from {}{}", Version.get(), config.source(), readOnly ? " (read-only)" : "");
         stages.push(new Stage("metrics", metrics));
         admin.register("status", args -> statusMap());
         var adminServer = AdminServer.start(adminSocket(config), admin);
         stages.push(new Stage("admin socket", adminServer));
         log.info("admin socket at {}", adminServer.socket());
+        if (config.admin().address().isPresent()) startAdminTcp(config.admin());
+        VolumeCheck.register(admin, this::fileSystem);
         startHttp();
         Secret secret = Secrets.resolve(config.storage().key());
         if (config.ha().isPresent() && !readOnly) {
@@ -97,6 +107,18 @@ public final class Node implements AutoCloseable {
         NbdAdmin.register(admin, () -> Optional.of(fs), servers::nbdExports);
         status.phase(NodeStatus.Phase.SERVING, "");
         log.info("cairn ready: {}", status.listeners());
+    }
+
+    /** The TCP admin endpoint: token from its 0600 file, TLS when a certificate is configured. */
+    private void startAdminTcp(AdminConfig config) throws IOException {
+        String token = TokenFile.read(config.tokenFile().orElseThrow());
+        SSLContext tls = config.tls().isPresent() ? AdminTls.server(config.tls().get().certFile(), config.tls().get().keyFile()) : null;
+        var server = AdminServer.startTcp(config.address().orElseThrow().toSocketAddress(),
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8), tls, admin);
+        stages.push(new Stage("admin TCP endpoint", server));
+        String where = new HostPort(server.tcpAddress().getHostString(), server.tcpAddress().getPort()).toString();
+        status.addListener("admin", where);
+        log.info("admin endpoint ({}) listening on {}", tls != null ? "TLS, token" : "token, no TLS", where);
     }
 
     private void startHttp() throws IOException {
@@ -138,7 +160,7 @@ public final class Node implements AutoCloseable {
         map.put("detail", status.detail());
         map.put("ready", status.ready());
         map.put("leader", status.leader());
-        map.put("role", ha != null ? ha.roleStatus().role().name() : status.leader() ? "LEADER" : readOnly ? "REPLICA" : "NONE");
+        map.put("role", role());
         map.put("read_only", readOnly);
         map.put("epoch", status.epoch());
         map.put("volume", status.volume());
@@ -149,6 +171,13 @@ public final class Node implements AutoCloseable {
                 .map(l -> Map.<String, Object>of("service", l.service(), "address", l.address())).toList());
         if (ha != null) map.put("ha", haStatus());
         return map;
+    }
+
+    /** LEADER / STANDBY / ... on an HA node; LEADER, REPLICA ({@code --read-only}) or NONE (not serving) otherwise. */
+    private String role() {
+        HaStage current = ha;
+        if (current != null) return current.role();
+        return status.leader() ? "LEADER" : readOnly ? "REPLICA" : "NONE";
     }
 
     private Map<String, Object> haStatus() {
@@ -190,6 +219,7 @@ public final class Node implements AutoCloseable {
         }
         if (status.phase() != NodeStatus.Phase.FAILED) status.phase(NodeStatus.Phase.STOPPED, "");
         log.info("cairn stopped");
+        Logging.clearContext();
         stopped.countDown();
     }
 }

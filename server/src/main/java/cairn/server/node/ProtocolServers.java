@@ -37,7 +37,7 @@ final class ProtocolServers implements AutoCloseable {
     static ProtocolServers start(ServersConfig servers, FileSystem fs, boolean readOnly, NodeStatus status) throws IOException {
         var result = new ProtocolServers();
         try {
-            servers.nfs().ifPresent(l -> result.startNfs(l, fs, readOnly, status));
+            servers.nfs().ifPresent(l -> result.startNfs(l, servers.nfsExport(), fs, readOnly, status));
             servers.ninep().ifPresent(l -> result.startNinep(l, fs, status));
             if (servers.nbd().isPresent()) result.startNbd(servers.nbd().get(), fs, readOnly, status);
         } catch (IOException | RuntimeException e) {
@@ -52,8 +52,9 @@ final class ProtocolServers implements AutoCloseable {
         return nbdExports;
     }
 
-    private void startNfs(ListenerConfig listener, FileSystem fs, boolean readOnly, NodeStatus status) {
-        var server = new NfsServer(fs, NfsExportOptions.DEFAULT.withReadOnly(readOnly));
+    /** A replica exports read-only whatever the config says; a writer as configured. */
+    private void startNfs(ListenerConfig listener, NfsExportOptions export, FileSystem fs, boolean readOnly, NodeStatus status) {
+        var server = new NfsServer(fs, export.withReadOnly(readOnly || export.readOnly()));
         started.push(server);
         for (InetSocketAddress bound : server.start(tcp(listener.addresses()))) announce(status, "nfs", bound);
     }

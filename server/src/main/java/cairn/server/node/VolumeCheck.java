@@ -13,12 +13,17 @@ import cairn.engine.crypto.ValueCodec;
 import cairn.engine.lsm.LsmDb;
 import cairn.engine.lsm.LsmOptions;
 import cairn.engine.store.ObjectStore;
+import cairn.server.admin.AdminException;
+import cairn.server.admin.AdminRouter;
 import cairn.server.config.CairnConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code cairn fsck}: opens the volume as a reader (it never writes file data or metadata) and walks the whole
@@ -68,6 +73,22 @@ public final class VolumeCheck {
         } finally {
             fs.close();
         }
+    }
+
+    /** {@code fsck} over the admin endpoint: the running node walks its open volume (the leader's, on HA). */
+    static void register(AdminRouter router, Supplier<Optional<FileSystem>> filesystem) {
+        router.register("fsck", args -> {
+            FileSystem fs = filesystem.get().orElseThrow(() ->
+                    new AdminException(AdminException.Code.UNAVAILABLE, "this node has no open volume (not the leader); run fsck on the leader or with -c"));
+            Report report = check(fs, !args.flag("metadata_only"));
+            var map = new LinkedHashMap<String, Object>();
+            map.put("directories", report.directories());
+            map.put("files", report.files());
+            map.put("others", report.others());
+            map.put("bytes_read", report.bytesRead());
+            map.put("problems", report.problems());
+            return map;
+        });
     }
 
     /** Walks {@code fs} from the root. */

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cairn.protocols.nfs.NfsExportOptions;
+import cairn.server.logging.LogFormat;
+import cairn.server.logging.LogLevel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -203,5 +206,58 @@ class ConfigLoaderTest {
     void secretsAreNotPrinted() {
         var c = parse(MINIMAL + "[aws]\naccess_key_id = \"AK\"\nsecret_access_key = \"SUPERSECRET\"\n");
         assertTrue(!c.toString().contains("s3cret") && !c.toString().contains("SUPERSECRET"), c.toString());
+    }
+
+    @Test
+    void nfsExportOptions() {
+        String nfs = MINIMAL + "[servers.nfs]\naddresses = [\"0.0.0.0:2049\"]\n";
+        assertEquals(NfsExportOptions.DEFAULT, parse(nfs).servers().nfsExport());
+        var export = parse(nfs + "read_only = true\nroot_squash = true\nanon_uid = 1000\nanon_gid = 1001\n"
+                + "allowed_networks = [\"10.0.0.0/8\", \"192.168.1.7\", \"fd00::/8\"]\n").servers().nfsExport();
+        assertTrue(export.readOnly());
+        assertEquals(NfsExportOptions.Squash.ROOT, export.squash());
+        assertEquals(1000, export.anonUid());
+        assertEquals(1001, export.anonGid());
+        assertEquals("[10.0.0.0/8, 192.168.1.7/32, fd00:0:0:0:0:0:0:0/8]", export.allowedClients().toString());
+        assertEquals(NfsExportOptions.Squash.ALL, parse(nfs + "all_squash = true\n").servers().nfsExport().squash());
+        assertEquals("test.toml:9: servers.nfs.allowed_networks: '10.0.0.0/33' is not a network (an address such as 10.0.0.7, or 10.0.0.0/8, fd00::/8)",
+                error(nfs + "\nallowed_networks = [\"10.0.0.0/33\"]\n"));
+        assertTrue(error(nfs + "allowed_networks = [\"nfs.example.com\"]\n").contains("'nfs.example.com' is not a network"));
+        assertEquals("test.toml:8: servers.nfs.allowed_networks: empty: no client could mount (leave the key out to allow every client)",
+                error(nfs + "allowed_networks = []\n"));
+        assertEquals("test.toml:9: servers.nfs.all_squash: root_squash and all_squash exclude each other (all_squash already maps root)",
+                error(nfs + "root_squash = true\nall_squash = true\n"));
+        assertEquals("test.toml:8: servers.nfs.anon_uid: -2 is not in 0..2147483647", error(nfs + "anon_uid = -2\n"));
+        assertEquals("test.toml:8: servers.nfs.rootsquash: unknown key", error(nfs + "rootsquash = true\n"));
+        assertEquals("test.toml:8: servers.nbd.read_only: unknown key",
+                error(MINIMAL + "[servers.nbd]\naddresses = [\"127.0.0.1:0\"]\nread_only = true\n"));
+    }
+
+    @Test
+    void logSection() {
+        assertEquals(LogConfig.DEFAULT, parse(MINIMAL).log());
+        assertEquals(new LogConfig(LogFormat.JSON, LogLevel.DEBUG), parse(MINIMAL + "[log]\nformat = \"json\"\nlevel = \"debug\"\n").log());
+        assertEquals("test.toml:7: log.format: 'xml' is not a log format (\"text\" or \"json\")", error(MINIMAL + "[log]\nformat = \"xml\"\n"));
+        assertEquals("test.toml:7: log.level: 'loud' is not a log level (trace, debug, info, warn, error)", error(MINIMAL + "[log]\nlevel = \"loud\"\n"));
+    }
+
+    @Test
+    void adminSection() {
+        assertEquals(AdminConfig.DEFAULT, parse(MINIMAL).admin());
+        var admin = parse(MINIMAL + "[admin]\naddress = \"10.0.0.5:9465\"\ntoken_file = \"admin.token\"\n"
+                + "tls_cert = \"tls/cert.pem\"\ntls_key = \"tls/key.pem\"\n").admin();
+        assertEquals(new HostPort("10.0.0.5", 9465), admin.address().orElseThrow());
+        assertEquals(BASE.resolve("admin.token"), admin.tokenFile().orElseThrow());
+        assertEquals(new AdminConfig.Tls(BASE.resolve("tls/cert.pem"), BASE.resolve("tls/key.pem")), admin.tls().orElseThrow());
+        assertTrue(parse(MINIMAL + "[admin]\naddress = \"127.0.0.1:9465\"\ntoken_file = \"t\"\n").admin().tls().isEmpty(),
+                "loopback without TLS is allowed");
+        assertEquals("test.toml:7: admin.address: 10.0.0.5:9465 is not a loopback address: set tls_cert and tls_key (the token must not cross a network in clear)",
+                error(MINIMAL + "[admin]\naddress = \"10.0.0.5:9465\"\ntoken_file = \"t\"\n"));
+        assertEquals("test.toml:7: admin.address: an admin address needs token_file (the bearer token clients must present)",
+                error(MINIMAL + "[admin]\naddress = \"127.0.0.1:9465\"\n"));
+        assertEquals("test.toml:9: admin.tls_cert: tls_cert and tls_key go together",
+                error(MINIMAL + "[admin]\naddress = \"127.0.0.1:9465\"\ntoken_file = \"t\"\ntls_cert = \"c\"\n"));
+        assertEquals("test.toml:7: admin.token_file: only used with address (the TCP admin endpoint)",
+                error(MINIMAL + "[admin]\ntoken_file = \"t\"\n"));
     }
 }

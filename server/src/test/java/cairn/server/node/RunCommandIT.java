@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -56,6 +57,13 @@ class RunCommandIT {
         int ninepPort = NodeProcess.freePort();
         int nbdPort = NodeProcess.freePort();
         Path config = writeConfig(httpPort, nfsPort, ninepPort, nbdPort);
+        // the TCP admin endpoint (loopback, token only) next to the Unix socket
+        int adminPort = NodeProcess.freePort();
+        Path token = Files.writeString(dir.resolve("admin.token"), "run-command-it-admin-token\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(config, "[admin]\naddress = \"127.0.0.1:" + adminPort + "\"\ntoken_file = \"admin.token\"\n",
+                StandardOpenOption.APPEND);
+        String admin = "127.0.0.1:" + adminPort;
         var nbd = new InetSocketAddress("127.0.0.1", nbdPort);
         byte[] block = new byte[4096];
         new Random(42).nextBytes(block);
@@ -77,6 +85,12 @@ class RunCommandIT {
             assertEquals("SERVING", status.get("phase"));
             assertEquals(1L, status.get("epoch"));
             assertEquals(Json.parseObject(node.get("/status").body().strip()).get("started_at"), status.get("started_at"));
+            var overTcp = cli("status", "--json", "--admin", admin, "--token-file", token.toString());
+            assertEquals(0, overTcp.exit(), overTcp.toString());
+            assertEquals(status.get("started_at"), Json.parseObject(overTcp.out().strip()).get("started_at"));
+            var fsck = cli("fsck", "--metadata-only", "--admin", admin, "--token-file", token.toString());
+            assertEquals(0, fsck.exit(), fsck.toString());
+            assertTrue(fsck.out().contains("fsck: no problems found"), fsck.out());
 
             var created = cli("checkpoint", "create", "--name", "before-upgrade", "-c", config.toString());
             assertEquals(0, created.exit(), created.err());
@@ -105,10 +119,12 @@ class RunCommandIT {
             assertTrue(node.log().contains("cairn stopped"), node.log());
             assertTrue(Files.notExists(dir.resolve("cache/admin/admin.sock")), "admin socket removed");
         }
-        // What NBD flushed survives a restart; the restart claims the next epoch.
+        // What NBD flushed survives a restart; the restart claims the next epoch and logs JSON lines.
+        Files.writeString(config, "[log]\nformat = \"json\"\n", StandardOpenOption.APPEND);
         try (var node = NodeProcess.start(config, dir.resolve("node2.log"), httpPort, env)) {
             node.awaitStatus("/health/ready", 200, DEADLINE);
             assertTrue(node.get("/metrics").body().contains("cairn_node_epoch 2.0"), node.log());
+            assertJsonLogLines(node.log());
             try (var client = NbdClient.connect(nbd, NbdClient.Options.of("disk0"))) {
                 assertArrayEquals(block, client.read(8192, block.length).get(30, TimeUnit.SECONDS));
             }
@@ -118,6 +134,23 @@ class RunCommandIT {
             assertEquals("no NBD devices", cli("nbd", "list", "-c", config.toString()).out().strip());
             assertEquals(143, node.stop(DEADLINE), node.log());
         }
+    }
+
+    /** Every log line is a JSON object with the node's role and epoch; the ready line says LEADER at epoch 2. */
+    private static void assertJsonLogLines(String log) {
+        var lines = log.lines().filter(l -> l.startsWith("{")).toList();
+        assertTrue(lines.size() >= 3, log);
+        boolean readyAsLeader = false;
+        for (String line : lines) {
+            Map<String, Object> entry = Json.parseObject(line);
+            for (String field : new String[] {"time", "level", "logger", "message", "node", "role", "epoch"}) {
+                assertTrue(entry.containsKey(field), field + " missing in " + line);
+            }
+            if (String.valueOf(entry.get("message")).startsWith("cairn ready")) {
+                readyAsLeader = entry.get("role").equals("LEADER") && entry.get("epoch").equals(2L);
+            }
+        }
+        assertTrue(readyAsLeader, "no 'cairn ready' line with role LEADER and epoch 2:\n" + log);
     }
 
     private static CliTest.Result cli(String... args) {
