@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * Peak resident memory of the filesystem under two loads, each in a child JVM whose {@code /proc/<pid>/status}
  * the parent samples every 250 ms: {@code seq} writes GIB gibibytes sequentially in 1 MiB writes to one file
  * (fsync at the end); {@code storm} creates FILES empty files, 1,000 per directory (syncfs at the end). Both run
- * on a {@code file://} store with the engine budgets {@link #budgets} derives from {@code memory_size_gb}.
+ * on a {@code file://} store with the engine budgets {@link LsmOptions#withMemoryBudget} derives from {@code memory_size_gb}.
  * Usage: {@code bench/run.sh memory [seqGiB] [files] [memoryGiB] [childXmx]} (documented run: 10 1000000 0.25 512m).
  */
 public final class MemoryBench {
@@ -46,19 +46,6 @@ public final class MemoryBench {
         if (files > 0) rows.add(runChild("storm", files, memoryGiB, xmx));
         System.out.printf("%n| load | amount | time | throughput | RSS after open | peak RSS (VmHWM) |%n|---|---|---|---|---|---|%n");
         rows.forEach(System.out::println);
-    }
-
-    /**
-     * Engine budgets for a memory budget: a quarter each to the value and table caches, an eighth to the
-     * active memtable (two more may wait for their flush) and an eighth to un-flushed WAL bytes, so caches,
-     * memtables and write buffers add up to the budget.
-     */
-    static LsmOptions budgets(long memoryBytes) {
-        LsmOptions d = LsmOptions.defaults();
-        long memtable = memoryBytes / 8, wal = memoryBytes / 8;
-        return new LsmOptions(d.flushIntervalMs(), (int) Math.min(d.walBufferBytesMax(), wal), wal, memtable,
-                2, d.walObjectsPerMemtableMax(), d.largeValueBytes(), d.pollIntervalMs(), memoryBytes / 4,
-                memoryBytes / 4, d.gcGraceMs(), d.gcIntervalMs(), d.leaseTtlMs(), d.retry(), d.compaction(), null);
     }
 
     private static String runChild(String load, long amount, double memoryGiB, String xmx) throws Exception {
@@ -101,7 +88,7 @@ public final class MemoryBench {
     private static void child(String load, long amount, double memoryGiB) throws Exception {
         Path dir = Files.createTempDirectory("cairn-membench");
         ObjectStore store = ObjectStores.openBackend("file://" + dir, S3Settings.defaults());
-        LsmDb db = LsmDb.openWriter(store, budgets((long) (memoryGiB * (1L << 30))), 1);
+        LsmDb db = LsmDb.openWriter(store, LsmOptions.defaults().withMemoryBudget((long) (memoryGiB * (1L << 30))), 1);
         CairnFileSystem fs = CairnFileSystem.open(db, FsOptions.defaults(), ValueTransform.IDENTITY);
         long openKiB = statusKiB("VmRSS");
         System.out.println("store " + dir + ", RSS after open " + openKiB / 1024 + " MiB");

@@ -119,4 +119,21 @@ public record LsmOptions(
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
                 walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, v);
     }
+
+    public LsmOptions withCacheBytes(long valueCache, long tableCache) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCache, tableCache, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+    }
+
+    /**
+     * Fits the engine's heap use to {@code memoryBytes} ({@code memory_size_gb}): a quarter each to the value and table
+     * caches, an eighth to the active memtable (at most this one's size; {@link #immutableMemtablesMax} more may wait
+     * for their flush) and an eighth to un-flushed WAL bytes, with 1 MiB floors so a tiny budget still runs.
+     */
+    public LsmOptions withMemoryBudget(long memoryBytes) {
+        long eighth = Math.max(1 << 20, memoryBytes / 8);
+        return withCacheBytes(memoryBytes / 4, memoryBytes / 4)
+                .withMemtableBytesMax(Math.min(memtableBytesMax, eighth))
+                .withWalBytes((int) Math.min(walBufferBytesMax, eighth), eighth);
+    }
 }

@@ -70,6 +70,7 @@ final class VolumeStage implements AutoCloseable {
         var options = LsmOptions.defaults()
                 .withFlushIntervalMs(config.engine().flushIntervalMs())
                 .withMemtableBytesMax(config.engine().memtableBytes())
+                .withMemoryBudget(config.cache().memoryBytes())
                 .withMetrics(metrics.registry());
         return config.ha().map(ha -> options.withPollIntervalMs(ha.pollIntervalMs())).orElse(options);
     }
