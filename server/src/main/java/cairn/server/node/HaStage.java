@@ -48,7 +48,7 @@ final class HaStage implements AutoCloseable {
         this.elector = elector(config, ha, store, clientAddress);
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
                 new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
-                Duration.ofMillis(ha.pollIntervalMs()), metrics.registry());
+                Duration.ofMillis(ha.pollIntervalMs()), Duration.ofMillis(ha.storeTimeoutMs()), metrics.registry());
     }
 
     static HaStage start(CairnConfig config, HaConfig ha, Secret secret, Metrics metrics, NodeStatus status) {
