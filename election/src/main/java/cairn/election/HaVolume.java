@@ -108,6 +108,12 @@ public final class HaVolume implements RoleActions, AutoCloseable {
         }
     }
 
+    /** The engine in this node's role: the writer while it leads, the standby's reader otherwise. */
+    public Optional<LsmDb> db() {
+        LsmDb w = writer;
+        return Optional.ofNullable(w != null ? w : reader);
+    }
+
     /** The filesystem while this node leads. */
     public Optional<FileSystem> fileSystem() {
         return Optional.ofNullable(fs);

@@ -106,6 +106,19 @@ final class HaStage implements AutoCloseable {
         return volume.fileSystem();
     }
 
+    /** The writer while this node leads, the standby's reader otherwise (checkpoint admin). */
+    Optional<cairn.engine.lsm.LsmDb> db() {
+        return volume.db();
+    }
+
+    /** Why this node cannot write now, and who can: for admin commands that need the writer. */
+    String notLeader() {
+        RoleStatus s = controller.status();
+        return "this node (" + s.nodeId() + ") is " + s.role().name().toLowerCase(java.util.Locale.ROOT)
+                + "; run the command on the leader" + (s.leaderNodeId() == null ? ""
+                : " (node " + s.leaderNodeId() + " at " + s.leaderClientAddress() + ", epoch " + s.latestEpoch() + ")");
+    }
+
     NbdExports nbdExports() {
         ProtocolServers current = servers;
         return current == null ? new NbdExports() : current.nbdExports();
