@@ -9,6 +9,8 @@ import cairn.engine.lsm.LsmOptions;
 import cairn.engine.store.ObjectStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +37,13 @@ public final class HaVolume implements RoleActions, AutoCloseable {
     private final FsOptions fsOptions;
     private final ValueTransform codec;
     private final Serving serving;
-    private LsmDb reader;
-    private LsmDb writer;
-    private CairnFileSystem fs;
+    private final Timer fenceTimer;
+    private final Timer filesystemTimer;
+    private final Timer serveTimer;
+    // volatile: status and metrics read them without waiting for a role change stuck on an unreachable store
+    private volatile LsmDb reader;
+    private volatile LsmDb writer;
+    private volatile CairnFileSystem fs;
 
     public HaVolume(ObjectStore store, LsmOptions lsmOptions, FsOptions fsOptions, ValueTransform codec,
                     Serving serving, MeterRegistry metrics) {
@@ -46,6 +52,9 @@ public final class HaVolume implements RoleActions, AutoCloseable {
         this.fsOptions = fsOptions;
         this.codec = codec;
         this.serving = serving;
+        fenceTimer = metrics.timer("cairn.ha.failover.phase", "phase", "fence");
+        filesystemTimer = metrics.timer("cairn.ha.failover.phase", "phase", "filesystem");
+        serveTimer = metrics.timer("cairn.ha.failover.phase", "phase", "serve");
         Gauge.builder("cairn.standby.lag.seconds", this, v -> v.lag().msBehind() / 1000.0)
                 .description("How far this standby's view is behind the writer (0 on the leader)").register(metrics);
         Gauge.builder("cairn.standby.lag.wal.objects", this, v -> v.lag().walObjectsBehind())
@@ -57,19 +66,34 @@ public final class HaVolume implements RoleActions, AutoCloseable {
         if (reader == null && writer == null) reader = LsmDb.openReader(store, lsmOptions);
     }
 
+    /**
+     * Fences and replays (a warm reader replays only what it had not applied yet), opens the filesystem, starts
+     * serving. Each step is timed ({@code cairn_ha_failover_phase_seconds{phase="fence|filesystem|serve"}}).
+     */
     @Override
     public synchronized void promote(EpochRecord epoch) throws Exception {
-        LsmDb w = reader != null ? reader.promote(epoch.epoch()) : LsmDb.openWriter(store, lsmOptions, epoch.epoch());
+        long t0 = System.nanoTime();
+        LsmDb standby = reader;
+        LsmDb w = standby != null ? standby.promote(epoch.epoch()) : LsmDb.openWriter(store, lsmOptions, epoch.epoch());
         reader = null;
+        long t1 = System.nanoTime();
+        long t2 = t1;
         try {
-            fs = CairnFileSystem.open(w, fsOptions, codec);
             writer = w;
+            fs = CairnFileSystem.open(w, fsOptions, codec);
+            t2 = System.nanoTime();
             serving.start(fs);
         } catch (Exception e) {
             closeWriter();
             throw e;
         }
-        log.info("volume {} open as writer at epoch {}", fs.volumeId(), epoch.epoch());
+        long t3 = System.nanoTime();
+        fenceTimer.record(Duration.ofNanos(t1 - t0));
+        filesystemTimer.record(Duration.ofNanos(t2 - t1));
+        serveTimer.record(Duration.ofNanos(t3 - t2));
+        log.info("volume {} open as writer at epoch {} in {} ms ({}: fence+replay {} ms, filesystem {} ms, serve {} ms)",
+                fs.volumeId(), epoch.epoch(), (t3 - t0) / 1_000_000, standby != null ? "warm standby" : "cold open",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
     }
 
     @Override
@@ -84,13 +108,20 @@ public final class HaVolume implements RoleActions, AutoCloseable {
         }
     }
 
+    /** The engine in this node's role: the writer while it leads, the standby's reader otherwise. */
+    public Optional<LsmDb> db() {
+        LsmDb w = writer;
+        return Optional.ofNullable(w != null ? w : reader);
+    }
+
     /** The filesystem while this node leads. */
-    public synchronized Optional<FileSystem> fileSystem() {
+    public Optional<FileSystem> fileSystem() {
         return Optional.ofNullable(fs);
     }
 
-    public synchronized LsmDb.Lag lag() {
-        return reader == null ? new LsmDb.Lag(0, 0) : reader.lagBehindWriter();
+    public LsmDb.Lag lag() {
+        LsmDb r = reader;
+        return r == null ? new LsmDb.Lag(0, 0) : r.lagBehindWriter();
     }
 
     private void closeWriter() {

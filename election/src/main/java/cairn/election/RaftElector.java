@@ -8,6 +8,7 @@ import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.core.StateMachineAdapter;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Liveness by a sofa-jraft group among the HA nodes: the raft leader is the node that should lead. The raft
@@ -24,6 +27,7 @@ import java.util.concurrent.Executors;
 public final class RaftElector implements Elector {
 
     private static final String GROUP = "cairn";
+    private static final Logger log = LoggerFactory.getLogger(RaftElector.class);
 
     private final RaftPeer self;
     private final List<RaftPeer> peers;
@@ -54,6 +58,7 @@ public final class RaftElector implements Elector {
         for (RaftPeer p : peers) conf.addPeer(peerId(p));
         var options = new NodeOptions();
         options.setElectionTimeoutMs(electionTimeoutMs);
+        options.setRaftOptions(raftOptions(electionTimeoutMs));
         options.setInitialConf(conf);
         options.setFsm(new Events(listener));
         options.setLogUri(dataDir.resolve("log").toString());
@@ -65,12 +70,12 @@ public final class RaftElector implements Elector {
         node = service.start();
     }
 
+    /** Hands leadership to the most up-to-date peer that answers (jraft's choice for {@code ANY_PEER}). */
     @Override
     public synchronized void stepDown() {
         if (node == null || !node.isLeader()) return;
-        PeerId target = peers.stream().filter(p -> !p.nodeId().equals(self.nodeId())).findFirst()
-                .map(RaftElector::peerId).orElse(PeerId.ANY_PEER);
-        node.transferLeadershipTo(target);
+        Status s = node.transferLeadershipTo(PeerId.ANY_PEER);
+        if (!s.isOk()) log.warn("raft node {} could not hand over leadership: {}", self.nodeId(), s);
     }
 
     /** Hands leadership to a named peer (planned failover); false if this node is not the raft leader. */
@@ -108,6 +113,23 @@ public final class RaftElector implements Elector {
             node = null;
         }
         events.shutdown();
+    }
+
+    /**
+     * Failover speed. A follower's election timer fires every {@code electionTimeoutMs} plus a random delay of
+     * at most {@code maxElectionDelayMs} (jraft's default: 1 s) and starts a pre-vote once it has not heard from
+     * the leader for {@code electionTimeoutMs}; so a dead leader is noticed after between 1x and 2x the timeout
+     * plus that delay. A fifth of the timeout keeps split votes between the survivors rare while cutting the
+     * worst case from 3 s to 2.2 s at the default timeout. The raft log carries nothing Cairn needs (safety is the
+     * epoch ledger's), so appends are not fsynced: the configuration entry a new leader must commit before it
+     * starts costs one round trip instead of two fsyncs on a busy disk. Terms and votes are still written
+     * through, and survive a process crash in the page cache like the log does.
+     */
+    static RaftOptions raftOptions(int electionTimeoutMs) {
+        var raft = new RaftOptions();
+        raft.setMaxElectionDelayMs(Math.max(1, electionTimeoutMs / 5));
+        raft.setSync(false);
+        return raft;
     }
 
     /** jraft's default RPC server listens on every interface; this one listens on the raft address only. */

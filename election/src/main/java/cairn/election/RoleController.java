@@ -30,20 +30,32 @@ public final class RoleController implements Elector.Listener, AutoCloseable {
     private final RoleActions actions;
     private final HookRunner hooks;
     private final Duration epochPoll;
+    private final Duration storeTimeout;
     private final AtomicReference<Role> role = new AtomicReference<>(Role.STANDBY);
     private final AtomicLong ownEpoch = new AtomicLong();
     private final AtomicLong term = new AtomicLong();
     private final Counter promotions;
     private final Counter demotions;
     private final Counter fenceEvents;
+    private final Counter storeLosses;
     private final Timer claimTimer;
     private final Timer openTimer;
     private final Timer hookTimer;
     private volatile boolean closed;
+    private volatile long storeReachedAtNs = System.nanoTime();
     private Thread watcher;
+    private Thread watchdog;
 
+    /**
+     * @param epochPoll    how often the ledger is polled (a newer epoch deposes the leader; on standbys it keeps
+     *                     the newest epoch known, so a claim costs one HEAD and one create)
+     * @param storeTimeout a leader (or a node promoting) whose ledger polls have not succeeded for this long
+     *                     gives up the lead: it cannot make anything durable, and another node may reach the store
+     */
     public RoleController(String nodeId, String clientAddress, EpochLedger ledger, Elector elector,
-                          RoleActions actions, HookRunner hooks, Duration epochPoll, MeterRegistry metrics) {
+                          RoleActions actions, HookRunner hooks, Duration epochPoll, Duration storeTimeout,
+                          MeterRegistry metrics) {
+        if (storeTimeout.compareTo(epochPoll) <= 0) throw new IllegalArgumentException("store timeout must exceed the epoch poll");
         this.nodeId = nodeId;
         this.clientAddress = clientAddress;
         this.ledger = ledger;
@@ -51,20 +63,26 @@ public final class RoleController implements Elector.Listener, AutoCloseable {
         this.actions = actions;
         this.hooks = hooks;
         this.epochPoll = epochPoll;
+        this.storeTimeout = storeTimeout;
         metrics.gauge("cairn.ha.role", role, r -> r.get().code);
         metrics.gauge("cairn.ha.epoch", ownEpoch, AtomicLong::get);
         promotions = metrics.counter("cairn.ha.promotions");
         demotions = metrics.counter("cairn.ha.demotions");
         fenceEvents = metrics.counter("cairn.ha.fence.events");
+        storeLosses = metrics.counter("cairn.ha.store.losses");
         claimTimer = metrics.timer("cairn.ha.failover.phase", "phase", "claim");
         openTimer = metrics.timer("cairn.ha.failover.phase", "phase", "open");
         hookTimer = metrics.timer("cairn.ha.failover.phase", "phase", "hook");
     }
 
-    /** Starts the elector and a watcher that demotes this node when a newer epoch appears in the ledger. */
+    /**
+     * Starts the elector, a watcher that demotes this node when a newer epoch appears in the ledger, and a
+     * watchdog that makes a leader cut off from the store step down.
+     */
     public void start() {
         elector.start(this);
         watcher = Thread.ofVirtual().name("epoch-watch-" + nodeId).start(this::watchLedger);
+        watchdog = Thread.ofVirtual().name("store-watchdog-" + nodeId).start(this::watchStore);
     }
 
     @Override
@@ -126,6 +144,11 @@ public final class RoleController implements Elector.Listener, AutoCloseable {
         return role.get();
     }
 
+    /** The epoch this node claimed when it last led (0 if it never did); no store call. */
+    public long ownEpoch() {
+        return ownEpoch.get();
+    }
+
     public RoleStatus status() {
         Optional<EpochRecord> latest = ledger.latest();
         return new RoleStatus(nodeId, role.get(), ownEpoch.get(), latest.map(EpochRecord::epoch).orElse(0L),
@@ -145,8 +168,9 @@ public final class RoleController implements Elector.Listener, AutoCloseable {
         while (!closed) {
             try {
                 Thread.sleep(epochPoll.toMillis()); // pacing of a periodic poll, not synchronisation
-                long own = ownEpoch.get();
-                if (role.get() == Role.LEADER && ledger.latestEpoch() > own) fenced(ledger.latestEpoch());
+                long latest = ledger.latestEpoch();
+                storeReachedAtNs = System.nanoTime();
+                if (role.get() == Role.LEADER && latest > ownEpoch.get()) fenced(latest);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -155,10 +179,43 @@ public final class RoleController implements Elector.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * A leader that cannot reach the store acknowledges nothing (its barriers wait or fail), yet the election
+     * may keep it leading: a raft peer that still hears it never votes for anyone else. So when its ledger polls
+     * have not succeeded for {@code storeTimeout} (a poll may hang, hence this separate thread) it hands the
+     * election over first, then demotes itself (which may block on the unreachable store, so it runs apart).
+     */
+    private void watchStore() {
+        long lastStepDownNs = 0;
+        Thread demoting = null;
+        while (!closed) {
+            try {
+                Thread.sleep(epochPoll.toMillis()); // pacing of a periodic check, not synchronisation
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            long silentMs = (now - storeReachedAtNs) / 1_000_000;
+            Role r = role.get();
+            if (silentMs < storeTimeout.toMillis() || (r != Role.LEADER && r != Role.PROMOTING)) continue;
+            // again after each storeTimeout: a raft transfer that timed out hands leadership back to this node
+            if (lastStepDownNs != 0 && now - lastStepDownNs < storeTimeout.toNanos()) continue;
+            lastStepDownNs = now;
+            log.warn("node {} has not reached the store for {} ms: stepping down", nodeId, silentMs);
+            storeLosses.increment();
+            elector.stepDown();
+            if (demoting == null || !demoting.isAlive()) {
+                demoting = Thread.ofVirtual().name("store-loss-demote-" + nodeId)
+                        .start(() -> deposed("store unreachable for " + silentMs + " ms"));
+            }
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
         if (watcher != null) watcher.interrupt();
+        if (watchdog != null) watchdog.interrupt();
         deposed("shutting down");
         elector.close();
         role.set(Role.STOPPED);

@@ -64,7 +64,7 @@ class RoleControllerTest {
 
     private RoleController controller(String node, ManualElector elector, RecordingActions actions, Duration poll) {
         var c = new RoleController(node, node + ":2049", new EpochLedger(store), elector, actions, HookRunner.none(),
-                poll, metrics);
+                poll, poll.multipliedBy(10), metrics);
         controllers.add(c);
         c.start();
         return c;

@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class TestNode implements AutoCloseable {
 
     static final LsmOptions LSM = LsmOptions.defaults().withFlushIntervalMs(5);
+    /** A leader that has not reached its store this long steps down. */
+    static final Duration STORE_TIMEOUT = Duration.ofSeconds(3);
 
     final String id;
     final FaultInjectingStore store;
+    final WalPutGate walGate;
     final Elector elector;
     final HaVolume volume;
     final RoleController controller;
@@ -29,7 +32,8 @@ final class TestNode implements AutoCloseable {
 
     TestNode(String id, ObjectStore bucket, Elector elector, long seed) {
         this.id = id;
-        this.store = new FaultInjectingStore(bucket, seed);
+        this.walGate = new WalPutGate(bucket);
+        this.store = new FaultInjectingStore(walGate, seed);
         this.elector = elector;
         var metrics = new SimpleMeterRegistry();
         this.volume = new HaVolume(store, LSM, FsOptions.defaults(), ValueTransform.IDENTITY, new HaVolume.Serving() {
@@ -44,7 +48,7 @@ final class TestNode implements AutoCloseable {
             }
         }, metrics);
         this.controller = new RoleController(id, id + ":2049", new EpochLedger(store), elector, volume,
-                HookRunner.none(), Duration.ofMillis(20), metrics);
+                HookRunner.none(), Duration.ofMillis(20), STORE_TIMEOUT, metrics);
     }
 
     TestNode start() {

@@ -80,7 +80,9 @@ public final class FailoverBench {
             Map<String, Map<String, Double>> lastSums = new HashMap<>();
             Map<String, List<Long>> phaseMs = new TreeMap<>();
             List<Long> detectMs = new ArrayList<>();
+            List<Double> loads = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
+                loads.add(loadAverage());
                 int victim = nodes.indexOf(awaitLeader(nodes, -1));
                 ClusterNode killed = nodes.get(victim);
                 long acksBefore = writer.acks();
@@ -118,8 +120,9 @@ public final class FailoverBench {
                 lastSums.remove(killed.id); // restarted below: its counters start again at zero
                 detectMs.add(seenMs);
                 System.out.printf("run %d: killed %s (pid %d), new leader %s: failover %d ms (leader visible at %d ms%s),"
-                                + " acks so far %d, lost %d%n",
-                        run + 1, killed.id, killed.pid(), leader.id, failoverMs[run], seenMs, phases, acksBefore, lost);
+                                + " acks so far %d, lost %d, load %.1f%n",
+                        run + 1, killed.id, killed.pid(), leader.id, failoverMs[run], seenMs, phases, acksBefore, lost,
+                        loads.getLast());
                 killed.start();
                 await(killed.id + " back as a standby", killed::ready);
                 writer.resume();
@@ -129,6 +132,9 @@ public final class FailoverBench {
             Arrays.sort(sorted);
             System.out.println("failover times ms: " + Arrays.toString(failoverMs) + ", writer errors " + writer.errors());
             System.out.println("new leader visible (/health/leader 200) after kill, ms: " + median(detectMs) + " median");
+            System.out.printf("machine load (1-minute average) at the kills: min %.1f, median %.1f, max %.1f on %d cores%n",
+                    loads.stream().min(Double::compare).orElse(0.0), loads.stream().sorted().toList().get(loads.size() / 2),
+                    loads.stream().max(Double::compare).orElse(0.0), Runtime.getRuntime().availableProcessors());
             for (var e : phaseMs.entrySet()) {
                 System.out.println("server phase " + e.getKey() + " (cairn_ha_failover_phase_seconds), ms: median "
                         + median(e.getValue()) + ", max " + e.getValue().stream().mapToLong(Long::longValue).max().orElse(0));
@@ -249,6 +255,10 @@ public final class FailoverBench {
             if (m.matches()) sums.put(m.group(1), Double.parseDouble(m.group(2)));
         }
         return sums;
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static long median(List<Long> values) {

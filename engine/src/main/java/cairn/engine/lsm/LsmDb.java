@@ -116,7 +116,7 @@ public final class LsmDb implements Db {
     /** Opens the database as its writer at {@code epoch}: fences every older writer, replays, then serves. */
     public static LsmDb openWriter(ObjectStore store, LsmOptions options, long epoch) {
         Shared shared = Shared.of(store, options);
-        return startWriter(shared, new WalTailer(store, options.retry(), shared.values()), epoch);
+        return startWriter(shared, new WalTailer(store, options.retry(), shared.values()), epoch, 0);
     }
 
     /** Opens a read-only view that polls the manifest and tails the WAL every {@code pollIntervalMs}. */
@@ -152,14 +152,14 @@ public final class LsmDb implements Db {
         try {
             closed = true;
             removeLease();
-            return startWriter(shared, tailer, newEpoch);
+            return startWriter(shared, tailer, newEpoch, tailer.appliedWalId());
         } finally {
             pollLock.unlock();
         }
     }
 
-    private static LsmDb startWriter(Shared shared, WalTailer tailer, long epoch) {
-        var f = WriterFencing.fence(shared.store(), shared.manifests(), shared.options().retry(), epoch);
+    private static LsmDb startWriter(Shared shared, WalTailer tailer, long epoch, long knownWalId) {
+        var f = WriterFencing.fence(shared.store(), shared.manifests(), shared.options().retry(), epoch, knownWalId);
         tailer.applyManifest(f.manifest());
         tailer.applyWal(f.fenceWalId() - 1, true, () -> {});
         var wal = new WalWriter(shared.store(), shared.options(), epoch, f.fenceWalId(), shared.values(), shared.metrics());

@@ -53,10 +53,21 @@ public final class WriterFencing {
     private WriterFencing() {}
 
     public static Fenced fence(ObjectStore store, ManifestStore manifests, RetryPolicy retry, long epoch) {
+        return fence(store, manifests, retry, epoch, 0);
+    }
+
+    /**
+     * As {@link #fence(ObjectStore, ManifestStore, RetryPolicy, long)}, with {@code knownWalId}: a WAL id known to
+     * exist (a promoted reader's last applied object), so step 3 lists only the WAL after it instead of after
+     * replayAfterWalId (a short LIST where a warm standby takes over). Ids at or below it exist or are below
+     * replayAfterWalId, so the frontier found is the same.
+     */
+    public static Fenced fence(ObjectStore store, ManifestStore manifests, RetryPolicy retry, long epoch, long knownWalId) {
         if (epoch <= 0) throw new IllegalArgumentException("epoch must be positive: " + epoch);
         StoredManifest bumped = bumpEpoch(manifests, retry, epoch);
         long replayAfter = bumped.manifest().replayAfterWalId();
-        long slot = Math.max(frontier(store, retry, replayAfter), replayAfter) + 1;
+        long listAfter = Math.max(replayAfter, knownWalId);
+        long slot = Math.max(frontier(store, retry, listAfter), listAfter) + 1;
         byte[] fence = WalObject.fence(epoch);
         for (int advanced = 0; ; advanced++) {
             if (advanced > FENCE_ADVANCE_MAX) throw new IllegalStateException("fence could not find a free WAL slot");

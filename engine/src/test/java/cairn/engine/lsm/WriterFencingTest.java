@@ -138,6 +138,27 @@ class WriterFencingTest {
     }
 
     @Test
+    void aKnownWalIdShortensTheListButNotTheFence() {
+        var bucket = newBucket();
+        var a = LsmDb.openWriter(bucket, TestOptions.small(), 1);
+        for (int i = 0; i < 8; i++) {
+            a.put(b("k" + i), b("v" + i));
+            a.barrier();
+        }
+        long frontier = WriterFencing.frontier(bucket, TestOptions.fastRetry(), 0);
+        var manifests = new ManifestStore(bucket, TestOptions.fastRetry());
+        // a hint at, below or far below the frontier: the fence lands right above the frontier every time
+        long epoch = 2;
+        for (long hint : new long[] {frontier, frontier - 3, 0}) {
+            var fenced = WriterFencing.fence(bucket, manifests, TestOptions.fastRetry(), epoch++, hint);
+            assertEquals(frontier + 1, fenced.fenceWalId(), "hint " + hint);
+            frontier = fenced.fenceWalId();
+        }
+        a.put(b("late"), b("x"));
+        assertThrows(FencedException.class, a::barrier);
+    }
+
+    @Test
     void inFlightWalPutAfterTheFenceIsFenced() throws Exception {
         var bucket = newBucket();
         var pa = new GatedStore(bucket);

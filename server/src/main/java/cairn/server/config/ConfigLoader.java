@@ -286,8 +286,10 @@ public final class ConfigLoader {
         if (pollIntervalMs >= Math.max(electionTimeoutMs, leaseMs)) {
             throw s.error("poll_interval_ms", "must be shorter than election_timeout_ms and lease_ms");
         }
+        long storeTimeoutMs = s.integer("store_timeout_ms", 5000, 100, 600_000);
+        if (storeTimeoutMs <= pollIntervalMs) throw s.error("store_timeout_ms", "must be longer than poll_interval_ms");
         var config = new HaConfig(nodeId, mode, raftAddress, peers, electionTimeoutMs, leaseMs, graceMs, pollIntervalMs,
-                s.optString("on_promote"), s.optString("on_demote"));
+                storeTimeoutMs, s.optString("on_promote"), s.optString("on_demote"));
         s.finish();
         return config;
     }

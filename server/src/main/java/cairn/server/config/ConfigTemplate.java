@@ -79,6 +79,7 @@ public final class ConfigTemplate {
             # lease_ms = 3000            # lease mode: renewed every third of it
             # grace_ms = 1000           # lease mode: a standby waits lease_ms + grace_ms
             # poll_interval_ms = 200
+            # store_timeout_ms = 5000   # a leader that cannot reach the store this long steps down
             # on_promote = "/etc/cairn/promote.sh"
             # on_demote = "/etc/cairn/demote.sh"
             """;

@@ -16,6 +16,7 @@ public record HaConfig(
         long leaseMs,
         long graceMs,
         long pollIntervalMs,
+        long storeTimeoutMs,
         Optional<String> onPromote,
         Optional<String> onDemote) {
 

@@ -48,7 +48,7 @@ final class HaStage implements AutoCloseable {
         this.elector = elector(config, ha, store, clientAddress);
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
                 new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
-                Duration.ofMillis(ha.pollIntervalMs()), metrics.registry());
+                Duration.ofMillis(ha.pollIntervalMs()), Duration.ofMillis(ha.storeTimeoutMs()), metrics.registry());
     }
 
     static HaStage start(CairnConfig config, HaConfig ha, Secret secret, Metrics metrics, NodeStatus status) {
@@ -109,6 +109,19 @@ final class HaStage implements AutoCloseable {
 
     Optional<FileSystem> fileSystem() {
         return volume.fileSystem();
+    }
+
+    /** The writer while this node leads, the standby's reader otherwise (checkpoint admin). */
+    Optional<cairn.engine.lsm.LsmDb> db() {
+        return volume.db();
+    }
+
+    /** Why this node cannot write now, and who can: for admin commands that need the writer. */
+    String notLeader() {
+        RoleStatus s = controller.status();
+        return "this node (" + s.nodeId() + ") is " + s.role().name().toLowerCase(java.util.Locale.ROOT)
+                + "; run the command on the leader" + (s.leaderNodeId() == null ? ""
+                : " (node " + s.leaderNodeId() + " at " + s.leaderClientAddress() + ", epoch " + s.latestEpoch() + ")");
     }
 
     NbdExports nbdExports() {

@@ -93,6 +93,7 @@ public final class Node implements AutoCloseable {
             ha = HaStage.start(config, config.ha().get(), secret, metrics, status);
             stages.push(new Stage("HA volume", ha));
             NbdAdmin.register(admin, ha::fileSystem, ha::nbdExports);
+            CheckpointAdmin.register(admin, ha::db, ha::notLeader);
             admin.register("failover", args -> ha.failover(args.values().get("to") instanceof String to && !to.isEmpty() ? to : null));
             status.phase(NodeStatus.Phase.SERVING, "");
             log.info("cairn ready as an HA node (standby until elected): {}", status.listeners());

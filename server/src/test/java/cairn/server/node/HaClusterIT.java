@@ -3,7 +3,6 @@ package cairn.server.node;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.fs.SetAttr;
-import cairn.engine.testing.Await;
 import cairn.protocols.nbd.client.NbdClient;
 import cairn.protocols.nfs.Nfs3;
 import cairn.protocols.nfs.client.NfsClient;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,26 +87,7 @@ class HaClusterIT {
     }
 
     private Node awaitLeader(List<Node> candidates) {
-        var leader = new AtomicReference<Node>();
-        boolean found = Await.holdsWithin(START, () -> {
-            candidates.stream().filter(HaClusterIT::leads).findFirst().ifPresent(leader::set);
-            return leader.get() != null;
-        });
-        if (found) return leader.get();
-        StringBuilder logs = new StringBuilder();
-        candidates.forEach(n -> logs.append("--- ").append(n.id).append('\n').append(n.proc().log()));
-        throw new AssertionError("no leader within " + START + "\n" + logs);
-    }
-
-    private static boolean leads(Node n) {
-        try {
-            return n.proc().get("/health/leader").statusCode() == 200;
-        } catch (IOException e) {
-            return false; // not up yet
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return NodeProcess.awaitLeader(candidates, Node::proc, START);
     }
 
     /** A client step against whoever leads now. */

@@ -9,10 +9,12 @@ import cairn.engine.fs.Caller;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.store.FileStore;
 import cairn.engine.testing.Await;
+import cairn.server.admin.AdminClient;
 import cairn.server.config.CairnConfig;
 import cairn.server.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,19 +27,56 @@ class HaNodeTest {
     Path dir;
 
     private CairnConfig config() {
+        return config("node-a");
+    }
+
+    private CairnConfig config(String nodeId) {
         return new ConfigLoader(Map.of()).parse("""
                 [storage]
                 url = "file://store"
                 password = "pw"
                 [cache]
-                dir = "cache"
+                dir = "cache-%s"
                 [ha]
-                node_id = "node-a"
+                node_id = "%s"
                 mode = "lease"
                 lease_ms = 5000
                 grace_ms = 0
                 poll_interval_ms = 50
-                """, "ha.toml", dir);
+                """.formatted(nodeId, nodeId), "ha.toml", dir);
+    }
+
+    private static Map<String, Object> admin(CairnConfig config, String command, Map<String, Object> args) throws Exception {
+        return new AdminClient(Node.adminSocket(config)).call(command, args);
+    }
+
+    @Test
+    void checkpointsAreMadeOnTheLeaderListedEverywhereAndSurviveAFailover() throws Exception {
+        var configA = config("node-a");
+        var configB = config("node-b");
+        try (var a = Node.start(configA, false)) {
+            Await.until("a leads", DEADLINE, () -> a.status().leader());
+            FileSystem fs = a.fileSystem().orElseThrow();
+            long ino = fs.create(Caller.ROOT, FileSystem.ROOT_INODE, "before", 0644, true).ino();
+            fs.write(Caller.ROOT, ino, 0, new byte[] {4, 2});
+            var created = admin(configA, "checkpoint.create", Map.of("name", "nightly"));
+            assertEquals(true, created.get("ok"), created.toString());
+            try (var b = Node.start(configB, false)) {
+                Await.until("b runs as a standby", DEADLINE, () -> b.status().ready());
+                var refused = admin(configB, "checkpoint.create", Map.of("name", "x"));
+                assertEquals("UNAVAILABLE", refused.get("code"), refused.toString());
+                assertTrue(String.valueOf(refused.get("error")).contains("run the command on the leader (node node-a"),
+                        refused.toString());
+                assertEquals(1, ((List<?>) admin(configB, "checkpoint.list", Map.of()).get("result")).size(),
+                        "a standby lists the leader's checkpoints");
+                a.close(); // the lease is no longer renewed: b takes over
+                Await.until("b leads after a stopped", DEADLINE, () -> b.status().leader());
+                var listed = (List<?>) admin(configB, "checkpoint.list", Map.of()).get("result");
+                assertEquals("nightly", ((Map<?, ?>) listed.get(0)).get("name"), "the checkpoint survives the failover");
+                assertEquals(true, admin(configB, "checkpoint.create", Map.of("name", "on-b")).get("ok"));
+                assertEquals(2, ((List<?>) admin(configB, "checkpoint.list", Map.of()).get("result")).size());
+            }
+        }
     }
 
     @Test

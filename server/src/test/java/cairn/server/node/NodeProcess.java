@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** A {@code cairn run} child JVM for tests: started with this test's classpath, stopped with SIGTERM. */
 final class NodeProcess implements AutoCloseable {
@@ -66,6 +67,30 @@ final class NodeProcess implements AutoCloseable {
             }
         });
         if (!answered) throw new AssertionError(path + " did not answer " + status + " within " + deadline + " (last: " + last + "):\n" + log());
+    }
+
+    /** The first of {@code nodes} whose process answers 200 on /health/leader; fails with every node's log. */
+    static <N> N awaitLeader(List<N> nodes, Function<N, NodeProcess> process, Duration deadline) {
+        var leader = new AtomicReference<N>();
+        boolean found = Await.holdsWithin(deadline, () -> {
+            nodes.stream().filter(n -> leads(process.apply(n))).findFirst().ifPresent(leader::set);
+            return leader.get() != null;
+        });
+        if (found) return leader.get();
+        StringBuilder logs = new StringBuilder();
+        nodes.forEach(n -> logs.append("--- ").append(n).append('\n').append(process.apply(n).log()));
+        throw new AssertionError("no leader within " + deadline + "\n" + logs);
+    }
+
+    private static boolean leads(NodeProcess p) {
+        try {
+            return p.get("/health/leader").statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not up yet, or just killed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** SIGTERM, then waits for the exit; returns the exit code. */
