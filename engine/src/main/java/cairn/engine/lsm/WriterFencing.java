@@ -36,7 +36,8 @@ import java.util.Map;
  * <h2>Sequence ({@link #fence})</h2>
  * 1. read the latest manifest; an epoch at or above ours means we are fenced already.
  * 2. create the next manifest with our epoch (create-if-absent + boundary check); on conflict go back to 1.
- * 3. LIST the WAL after replayAfterWalId: the frontier is the highest id present.
+ * 3. LIST the WAL after replayAfterWalId: the frontier is the highest id present; a frontier object of a newer
+ *    epoch means a newer writer already serves: fenced.
  * 4. create a fence (header only, our epoch) at frontier + 1; on collision classify the object there: older
  *    epoch means it is an in-flight write of the old writer, part of the replay range: try the next slot;
  *    newer epoch means fenced.
@@ -68,6 +69,7 @@ public final class WriterFencing {
         long replayAfter = bumped.manifest().replayAfterWalId();
         long listAfter = Math.max(replayAfter, knownWalId);
         long slot = Math.max(frontier(store, retry, listAfter), listAfter) + 1;
+        requireNotNewer(store, retry, slot - 1, epoch);
         byte[] fence = WalObject.fence(epoch);
         for (int advanced = 0; ; advanced++) {
             if (advanced > FENCE_ADVANCE_MAX) throw new IllegalStateException("fence could not find a free WAL slot");
@@ -85,6 +87,20 @@ public final class WriterFencing {
         }
         if (now.manifest().replayAfterWalId() >= slot) throw new IllegalStateException("replay point moved past the fence");
         return new Fenced(now, slot);
+    }
+
+    /**
+     * Step 3b: a frontier written by a newer epoch means a newer writer bumped, fenced and wrote after our bump; we are
+     * fenced. Without this check a slow opener would put its (stray, header-only) fence above the newer writer's
+     * WAL, where the newer writer's next PUT would collide with an older epoch.
+     */
+    private static void requireNotNewer(ObjectStore store, RetryPolicy retry, long frontier, long epoch) {
+        if (frontier <= 0) return;
+        String key = WalNames.key(frontier);
+        var existing = retry.call("get " + key, () -> store.get(key));
+        if (existing.isEmpty()) return; // at or below the replay point and collected: older than our bump
+        long theirs = ObjectFrame.epochOf(key, existing.get().data(), ObjectFrame.MAGIC_WAL);
+        if (theirs > epoch) throw new FencedException(epoch, theirs, key + " was written by a newer writer");
     }
 
     /** What occupies a WAL slot we failed to create. */

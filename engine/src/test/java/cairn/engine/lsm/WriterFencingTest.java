@@ -206,6 +206,29 @@ class WriterFencingTest {
     }
 
     @Test
+    void anOpenerThatListsAfterANewerWriterWroteIsFencedWithoutAStrayFence() throws Exception {
+        var bucket = newBucket();
+        var pa = new GatedStore(bucket);
+        pa.holdBefore(WalNames.PREFIX::equals); // A bumped the manifest to epoch 1; its frontier LIST waits
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<LsmDb> opening = pool.submit(() -> LsmDb.openWriter(pa, options(), 1));
+            pa.awaitHeld(1);
+            try (var bdb = LsmDb.openWriter(bucket, options(), 2)) {
+                bdb.put(b("k"), b("1"));
+                bdb.barrier();
+                pa.release(); // A now lists B's fence and data as its frontier
+                var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> opening.get(1, TimeUnit.MINUTES));
+                assertInstanceOf(FencedException.class, e.getCause());
+                bdb.put(b("k"), b("2"));
+                bdb.barrier(); // B's next WAL slot is free: A left no fence above B's objects
+            }
+        }
+        try (var c = LsmDb.openWriter(bucket, options(), 3)) {
+            assertEquals("2", s(c.get(b("k")).orElseThrow()));
+        }
+    }
+
+    @Test
     void zombiePausedPastGcAcknowledgesNothing() throws Exception {
         var bucket = newBucket();
         var pa = new GatedStore(bucket);
