@@ -1,6 +1,7 @@
 # Host side of the failover suite (sourced after host.sh): three raft HA nodes on one file:// bucket inside the
 # test namespace, and the leader forwarder on 127.0.0.1:10809 (the guest's one stable address, 10.0.2.2:10809).
-# Node i: NBD 1081i, HTTP 947i, raft 700i; its log in $CAIRN_E2E_WORK/ni/node.log.
+# Node i: NBD 1081i, HTTP 947i, raft 700i; its log in $CAIRN_E2E_WORK/ni/node.log. The election timeout is 5 s
+# (CAIRN_E2E_ELECTION_MS): with the default 1 s, leadership moved every few seconds on the loaded 2-core machine.
 NODES="1 2 3"
 
 write_cluster_config() {
@@ -25,7 +26,7 @@ node_id = "n$i"
 mode = "raft"
 raft_address = "127.0.0.1:700$i"
 peers = ["n1@127.0.0.1:7001", "n2@127.0.0.1:7002", "n3@127.0.0.1:7003"]
-election_timeout_ms = ${CAIRN_E2E_ELECTION_MS:-2000}
+election_timeout_ms = ${CAIRN_E2E_ELECTION_MS:-5000}
 TOML
   done
 }

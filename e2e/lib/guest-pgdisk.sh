@@ -10,7 +10,7 @@ pgdisk_create() {
     mkfs.ext4 -q -E nodiscard /dev/nbd0 && mkdir -p /pg && mount /dev/nbd0 /pg
   fi
 }
-pgdisk_open() {
-  if modprobe zfs 2> /dev/null; then PGFS=zfs; zpool import -f -d /dev pgpool
-  else PGFS=ext4; mkdir -p /pg && e2fsck -p /dev/nbd0 > /dev/null; mount /dev/nbd0 /pg; fi
+pgdisk_open() { # by what is on the disk (blkid), not by what the guest has
+  if [ "$(blkid -p -o value -s TYPE /dev/nbd0)" = ext4 ]; then PGFS=ext4; mkdir -p /pg && { e2fsck -p /dev/nbd0 > /dev/null; mount /dev/nbd0 /pg; }
+  else PGFS=zfs; modprobe zfs && zpool import -f -d /dev pgpool; fi
 }

@@ -9,9 +9,13 @@
 source "$CAIRN_TOP/e2e/lib/cluster.sh"
 write_cluster_config
 for i in $NODES; do start_node "$i"; done
-first="$(await_leader 900)"
-echo "host: n$first leads"
-"$CAIRN_TOP/cairn" nbd create -c "$CAIRN_E2E_WORK/n$first/cairn.toml" pg 1G > /dev/null
+# The export is created on whichever node leads (leadership may still move while the cluster settles).
+for attempt in $(seq 1 10); do
+  first="$(await_leader 900)"
+  "$CAIRN_TOP/cairn" nbd create -c "$CAIRN_E2E_WORK/n$first/cairn.toml" pg 1G > /dev/null && break
+  [ "$attempt" -lt 10 ] || { echo "e2e: could not create the export"; exit 1; }
+done
+echo "host: n$first leads; export pg created"
 start_forwarder
 
 guest_script failover <<'GUEST'
