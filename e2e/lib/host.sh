@@ -54,7 +54,7 @@ guest_start() { # guest_start NAME [timeout]: boots with NAME.sh in the backgrou
 
 await_guest() { # await_guest NAME MARKER TIMEOUT_S: waits until the guest printed the line MARKER
   local end=$((SECONDS + $3)) pid; pid="$(cat "$CAIRN_E2E_WORK/$1.pid")"
-  until grep -qx -- "$2" "$CAIRN_E2E_WORK/$1.out" 2>/dev/null; do
+  until tr -d '\r' 2>/dev/null < "$CAIRN_E2E_WORK/$1.out" | grep -qx -- "$2"; do
     kill -0 "$pid" 2>/dev/null || { echo "e2e: the guest ended before printing $2"; return 1; }
     [ $SECONDS -lt $end ] || { echo "e2e: no $2 from the guest within $3 s"; return 1; }
     sleep 0.5
@@ -68,5 +68,5 @@ guest_finish() { # guest_finish NAME: waits for the guest, prints its output (bu
 }
 
 guest_data() { # guest_data NAME: the guest's "DATA ..." lines, without the prefix
-  sed -n 's/^DATA //p' "$CAIRN_E2E_WORK/$1.out"
+  tr -d '\r' < "$CAIRN_E2E_WORK/$1.out" | sed -n 's/^DATA //p'  # the serial line ends lines with \r\n
 }
