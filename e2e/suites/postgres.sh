@@ -29,8 +29,8 @@ echo "postgres: $(acked_count /tmp/acked) ledger commits acknowledged before the
 sed 's/^/DATA /' /tmp/acked
 exit 0
 GUEST
-guest_start pg-run
-await_guest pg-run @@kill 1800
+guest_start pg-run 3600
+await_guest pg-run @@kill 3600
 echo "host: SIGKILL Cairn mid-run, restart it"
 kill_server
 start_server
@@ -55,5 +55,5 @@ check "postgres: pgbench runs after recovery ($(sed -n 's/^tps = \([0-9.]*\).*/\
 as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop > /dev/null
 exit $failed
 GUEST
-guest_start pg-verify
+guest_start pg-verify 3600
 guest_finish pg-verify
