@@ -22,7 +22,8 @@ ledger_run 1 /tmp/acked &
 await_acked /tmp/acked 150 1200 || { tail -n 5 /tmp/ledger.err /tmp/pg.log; die "postgres: the ledger did not reach 150 commits"; }
 echo "@@kill"
 # The kill makes every later COMMIT fail (ext4: EIO, PANIC) or block (ZFS: the pool suspends). Wait for either.
-for _ in $(seq 1 240); do pgrep -x psql > /dev/null || break; sleep 0.5; done
+end=$(( $(date +%s) + 90 ))
+while pgrep -x psql > /dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 1; done
 pgrep -x psql > /dev/null && echo "postgres: the ledger session is blocked (pool suspended), as expected on $PGFS"
 pkill -9 -x psql; pkill -9 -x pgbench
 echo "postgres: $(acked_count /tmp/acked) ledger commits acknowledged before the crash"
