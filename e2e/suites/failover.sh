@@ -27,13 +27,14 @@ pg_init && pg_start || die "failover: initdb/start failed"
 as_pg "$PGBIN/createdb" -h /tmp cairn && as_pg "$PGBIN/pgbench" -h /tmp -i -s 1 -q cairn > /tmp/pgbench-init.log 2>&1 \
   && ledger_create || { tail /tmp/pgbench-init.log; die "failover: pgbench -i failed"; }
 as_pg "$PGBIN/pgbench" -h /tmp -n -c 2 -j 1 -T 3600 cairn > /tmp/pgbench.log 2>&1 &
-ledger_run 1 /tmp/acked &
+ledger_run 1 /tmp/acked & ledger=$!
 await_acked /tmp/acked 150 1200 || { tail -n 5 /tmp/ledger.err /tmp/pg.log; die "failover: the ledger did not reach 150 commits"; }
 before=$(acked_count /tmp/acked)
 echo "@@kill-leader"
 # Reconnect handling: the ledger session ends when PostgreSQL stops on the failed fsync.
-for _ in $(seq 1 600); do pgrep -x psql > /dev/null || break; sleep 0.5; done
-pgrep -x psql > /dev/null && die "failover: the ledger session still runs 300 s after the kill"
+end=$(( $(date +%s) + 300 ))  # kill -0, not pgrep (see suites/postgres.sh)
+while kill -0 $ledger 2> /dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 1; done
+kill -0 $ledger 2> /dev/null && die "failover: the ledger session still runs 300 s after the kill"
 t_fail=$(now_ms)
 echo "failover: ledger session ended ($(tail -n 1 /tmp/ledger.err)); $(acked_count /tmp/acked) commits acknowledged"
 pkill -9 -x pgbench; pg_kill
