@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Boots the cached guest under TCG, runs SCRIPT inside it, prints its output and exits with its status.
 # Usage: e2e/lib/boot.sh SCRIPT [TIMEOUT_S]. The guest reaches the host's 127.0.0.1 at 10.0.2.2 (user net).
+# CAIRN_E2E_GUEST_OUT=FILE: the guest's output also streams into FILE while it runs (hosts wait for markers).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${CAIRN_E2E_CACHE:-$here/cache}"
 script="$1"; timeout_s="${2:-900}"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
-: > "$out/output"; : > "$out/status"
+output="${CAIRN_E2E_GUEST_OUT:-$out/output}"
+: > "$output"; : > "$out/status"
 timeout "$timeout_s" qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max -m 2048 -smp 2 \
   -nographic -no-reboot -monitor none \
   -kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" \
@@ -14,8 +16,8 @@ timeout "$timeout_s" qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cp
   -drive "file=$cache/root.img,if=virtio,format=raw,snapshot=on" \
   -netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
   -fw_cfg "name=opt/cairn/script,file=$script" \
-  -serial "file:$out/console" -serial "file:$out/output" -serial "file:$out/status" > /dev/null 2>&1 || true
-cat "$out/output"
+  -serial "file:$out/console" -serial "file:$output" -serial "file:$out/status" > /dev/null 2>&1 || true
+cat "$output"
 status="$(tr -dc '0-9' < "$out/status")"
 if [ -z "$status" ]; then
   echo "boot: the guest did not report a status (timeout ${timeout_s}s or crash); console tail:" >&2

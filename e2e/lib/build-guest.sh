@@ -2,7 +2,8 @@
 # Builds (once) the QEMU test guest from Debian packages and caches it under e2e/cache/:
 #   vmlinuz, initrd.img  the Debian kernel (linux-image-amd64) and an initramfs with virtio drivers
 #   root.img             an ext4 image of a debootstrap'ed root with the real clients installed
-# Usage: e2e/lib/build-guest.sh [--zfs]   (--zfs adds zfs-dkms + zfsutils-linux, built in the chroot: ~5 min)
+# Usage: e2e/lib/build-guest.sh [--zfs]   (--zfs adds zfs-dkms + zfsutils-linux, built in the chroot: ~5-10 min
+# on an idle 2-core machine; at load 50-90 its configure step alone had not finished after 60 min)
 # Needs root (debootstrap, chroot) and the machine's configured apt sources.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,7 +54,8 @@ in_chroot() { env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root DEBIAN_FRONTE
 if [ $with_zfs -eq 1 ] && [ ! -f "$cache/zfs.ok" ]; then
   kver="$(ls "$root/lib/modules" | head -n1)"
   mount --bind /proc "$root/proc"; trap 'umount "$root/proc" 2>/dev/null || true' EXIT
-  in_chroot apt-get install -y -qq "linux-headers-$kver" zfs-dkms zfsutils-linux > "$cache/zfs.log" 2>&1 \
+  in_chroot dpkg --configure -a > "$cache/zfs.log" 2>&1 || true  # finishes an earlier, interrupted attempt
+  in_chroot apt-get install -y -qq "linux-headers-$kver" zfs-dkms zfsutils-linux >> "$cache/zfs.log" 2>&1 \
     || { tail -n 30 "$cache/zfs.log" >&2; exit 1; }
   umount "$root/proc"; trap - EXIT
   touch "$cache/zfs.ok"

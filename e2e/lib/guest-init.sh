@@ -16,6 +16,8 @@ else
   echo "guest-init: no script passed (-fw_cfg name=opt/cairn/script,file=...)" > /dev/ttyS1
 fi
 echo "$status" > /dev/ttyS2
-sync
+# A suspended ZFS pool or a dead NBD device can block sync forever: give it 20 s, then power off anyway.
+sync & sync_pid=$!
+for _ in $(seq 1 20); do kill -0 "$sync_pid" 2>/dev/null || break; sleep 1; done
 echo o > /proc/sysrq-trigger
 poweroff -f

@@ -41,3 +41,32 @@ kill_server() { # SIGKILL: loses only what no barrier covered
 guest() { # guest SCRIPT_FILE [timeout]: boots the guest in the namespace and runs the script
   in_ns "$CAIRN_TOP/e2e/lib/boot.sh" "$@"
 }
+
+guest_script() { # guest_script NAME < BODY: writes lib/guest-lib.sh + BODY to $CAIRN_E2E_WORK/NAME.sh
+  { cat "$CAIRN_TOP/e2e/lib/guest-lib.sh"; cat; } > "$CAIRN_E2E_WORK/$1.sh"
+}
+
+guest_start() { # guest_start NAME [timeout]: boots with NAME.sh in the background; output streams to NAME.out
+  in_ns env CAIRN_E2E_GUEST_OUT="$CAIRN_E2E_WORK/$1.out" "$CAIRN_TOP/e2e/lib/boot.sh" "$CAIRN_E2E_WORK/$1.sh" \
+    "${2:-1800}" > "$CAIRN_E2E_WORK/$1.log" 2>&1 &
+  echo $! > "$CAIRN_E2E_WORK/$1.pid"
+}
+
+await_guest() { # await_guest NAME MARKER TIMEOUT_S: waits until the guest printed the line MARKER
+  local end=$((SECONDS + $3)) pid; pid="$(cat "$CAIRN_E2E_WORK/$1.pid")"
+  until tr -d '\r' 2>/dev/null < "$CAIRN_E2E_WORK/$1.out" | grep -qx -- "$2"; do
+    kill -0 "$pid" 2>/dev/null || { echo "e2e: the guest ended before printing $2"; return 1; }
+    [ $SECONDS -lt $end ] || { echo "e2e: no $2 from the guest within $3 s"; return 1; }
+    sleep 0.5
+  done
+}
+
+guest_finish() { # guest_finish NAME: waits for the guest, prints its output (but DATA lines), returns its status
+  local rc=0; wait "$(cat "$CAIRN_E2E_WORK/$1.pid")" || rc=$?
+  grep -v '^DATA ' "$CAIRN_E2E_WORK/$1.log" || true
+  return $rc
+}
+
+guest_data() { # guest_data NAME: the guest's "DATA ..." lines, without the prefix
+  tr -d '\r' < "$CAIRN_E2E_WORK/$1.out" | sed -n 's/^DATA //p'  # the serial line ends lines with \r\n
+}
