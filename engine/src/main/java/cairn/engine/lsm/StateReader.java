@@ -6,7 +6,6 @@ import cairn.engine.lsm.manifest.SstHandle;
 import cairn.engine.lsm.value.ValuePointer;
 import cairn.engine.lsm.value.ValueStore;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -79,7 +78,7 @@ final class StateReader implements ReadView {
     private byte[] valueOf(Entry e) {
         return switch (e.kind()) {
             case PUT -> e.value().clone();
-            case POINTER -> values.read(ValuePointer.decode("pointer of key " + Arrays.toString(e.key()), e.value())).clone();
+            case POINTER -> values.read(ValuePointer.decode("value pointer of an entry", e.value())).clone();
             case DELETE -> throw new IllegalStateException("delete has no value");
         };
     }
