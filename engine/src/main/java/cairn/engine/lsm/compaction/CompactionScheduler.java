@@ -103,11 +103,15 @@ public final class CompactionScheduler implements AutoCloseable {
         return jobsFailed.get();
     }
 
-    /** Waits up to {@code timeoutMs} until every pass queued before this call has finished. */
+    /** Waits up to {@code timeoutMs} until every pass queued before this call, and every pass they queued, has finished. */
     public boolean awaitIdle(long timeoutMs) throws InterruptedException {
-        var done = new java.util.concurrent.CountDownLatch(1);
-        thread.execute(done::countDown);
-        return done.await(timeoutMs, TimeUnit.MILLISECONDS);
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        do { // a pass may queue the next one (its commit triggers): wait until a marker finds nothing queued
+            var done = new java.util.concurrent.CountDownLatch(1);
+            thread.execute(done::countDown);
+            if (!done.await(deadlineNs - System.nanoTime(), TimeUnit.NANOSECONDS)) return false;
+        } while (queued.get());
+        return true;
     }
 
     @Override
