@@ -25,6 +25,7 @@ public final class BlockTableFormat implements TableFormat {
     private final ObjectStore store;
     private final SstOptions sstOptions;
     private final RetryPolicy retry;
+    private final BlockCache cache;
     private final SstReaders readers;
 
     public BlockTableFormat(ObjectStore store, SstOptions sstOptions, RetryPolicy retry, long cacheBytesMax) {
@@ -33,7 +34,13 @@ public final class BlockTableFormat implements TableFormat {
         this.retry = retry;
         RangeReader direct = new StoreRangeReader(store);
         RangeReader retrying = (key, offset, length) -> retry.call("read " + key, () -> direct.read(key, offset, length));
-        this.readers = new SstReaders(retrying, new BlockCache(cacheBytesMax * 3 / 4, cacheBytesMax / 4));
+        this.cache = new BlockCache(cacheBytesMax * 3 / 4, cacheBytesMax / 4);
+        this.readers = new SstReaders(retrying, cache);
+    }
+
+    /** Hits, misses and bytes of the block cache (for meters). */
+    public BlockCache.Counters cacheCounters() {
+        return cache.counters();
     }
 
     @Override

@@ -90,6 +90,7 @@ public final class LsmDb implements Db {
                 LsmDb db = live.get();
                 return db == null || db.segments == null ? List.of() : db.segments;
             });
+            metrics.bindBlockCache(tables::cacheCounters);
             return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables,
                     ConcurrentHashMap.newKeySet(), metrics, live);
         }

@@ -1,11 +1,13 @@
 package cairn.engine.lsm;
 
+import cairn.engine.lsm.cache.BlockCache;
+import cairn.engine.lsm.segment.Segment;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import cairn.engine.lsm.segment.Segment;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -38,6 +40,21 @@ public final class LsmMetrics {
         Gauge.builder("cairn.lsm.segments.bytes", segments, s -> sum(s.get(), false)).tag("state", "live").strongReference(true)
                 .description("bytes of segment values SSTs still point at").baseUnit("bytes").register(registry);
         Gauge.builder("cairn.lsm.memtable.bytes", memtableBytes, s -> s.getAsLong()).strongReference(true).description("bytes in the active and frozen memtables").baseUnit("bytes").register(registry);
+    }
+
+    /** {@code cairn.lsm.block.cache.requests{kind=data|metadata,result=hit|miss}}: the block cache hit ratio. */
+    void bindBlockCache(Supplier<BlockCache.Counters> counters) {
+        blockCacheCounter(counters, "data", "hit", BlockCache.Counters::dataHits);
+        blockCacheCounter(counters, "data", "miss", BlockCache.Counters::dataMisses);
+        blockCacheCounter(counters, "metadata", "hit", BlockCache.Counters::metadataHits);
+        blockCacheCounter(counters, "metadata", "miss", BlockCache.Counters::metadataMisses);
+    }
+
+    private void blockCacheCounter(Supplier<BlockCache.Counters> counters, String kind, String result,
+                                   java.util.function.ToLongFunction<BlockCache.Counters> field) {
+        FunctionCounter.builder("cairn.lsm.block.cache.requests", counters, c -> field.applyAsLong(c.get()))
+                .tag("kind", kind).tag("result", result).description("SST block lookups in the block cache")
+                .register(registry);
     }
 
     public void walFlushed(long nanos) {

@@ -41,6 +41,20 @@ class LsmDbBasicTest {
     }
 
     @Test
+    void blockCacheHitsAndMissesAreMeters() {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (var db = LsmDb.openWriter(new MemoryStore(), TestOptions.small().withCompaction(null).withMetrics(registry), 1)) {
+            db.put(b("a"), b("1"));
+            db.flushMemtable();
+            for (int i = 0; i < 3; i++) assertEquals("1", s(db.get(b("a")).orElseThrow()));
+            double hits = registry.get("cairn.lsm.block.cache.requests").tags("kind", "data", "result", "hit").functionCounter().count();
+            double misses = registry.get("cairn.lsm.block.cache.requests").tags("kind", "data", "result", "miss").functionCounter().count();
+            assertTrue(misses >= 1, "the first read of the flushed block misses: " + misses);
+            assertTrue(hits >= 2, "later reads hit: " + hits);
+        }
+    }
+
+    @Test
     void openingAtAnOldEpochIsFenced() {
         var store = new MemoryStore();
         LsmDb.openWriter(store, TestOptions.small(), 5).close();
