@@ -22,20 +22,16 @@ class AllocateTest {
         fx.close();
     }
 
-    private long file(String name) {
-        return fs.create(root, ROOT_INODE, name, 0644, true).ino();
-    }
-
     @Test
     void allocatedSpaceReadsZerosAndLaterWritesNeedNoSpace() {
-        long f = file("f");
+        long f = fx.createFile("f");
         Attr a = fs.allocate(root, f, 0, 4 * E, false);
         assertEquals(4 * E, a.size());
         assertEquals(4 * E, a.usedBytes());
         assertEquals(4 * E, fs.usedBytes());
         assertArrayEquals(new byte[4 * E], fs.read(root, f, 0, 4 * E).data());
         assertEquals(List.of(new Segment(0, 4 * E, false)), fs.map(f, 0, Long.MAX_VALUE), "allocated, not a hole");
-        long g = file("g");
+        long g = fx.createFile("g");
         fs.write(root, g, 0, filled(6 * E, 1)); // the quota is now full
         assertErrno(Errno.ENOSPC, () -> fs.write(root, g, 6 * E, new byte[] {1}));
         fs.write(root, f, 0, filled(4 * E, 2)); // the reservation covers it
@@ -48,9 +44,9 @@ class AllocateTest {
 
     @Test
     void enospcAtAllocateTimeChangesNothing() {
-        long g = file("g");
+        long g = fx.createFile("g");
         fs.write(root, g, 0, filled(8 * E, 1));
-        long f = file("f");
+        long f = fx.createFile("f");
         assertErrno(Errno.ENOSPC, () -> fs.allocate(root, f, 0, 3 * E, false));
         assertEquals(0, fs.getattr(f).size());
         assertEquals(8 * E, fs.usedBytes());
@@ -60,7 +56,7 @@ class AllocateTest {
 
     @Test
     void keepSizeAllocatesHolesInsideTheFileOnly() {
-        long f = file("f");
+        long f = fx.createFile("f");
         fs.write(root, f, 0, filled(100, 1));
         fs.write(root, f, 2L * E, filled(100, 2)); // size 2E+100, hole at extent 1
         Attr a = fs.allocate(root, f, E, 20L * E, true);
@@ -72,7 +68,7 @@ class AllocateTest {
 
     @Test
     void allocatingPastTheEndLeavesTheGapAHole() {
-        long f = file("f");
+        long f = fx.createFile("f");
         fs.write(root, f, 0, filled(100, 1));
         Attr a = fs.allocate(root, f, 3L * E, E, false);
         assertEquals(4L * E, a.size());
@@ -84,7 +80,7 @@ class AllocateTest {
 
     @Test
     void zeroRangeIsPunchThenAllocate() {
-        long f = file("f");
+        long f = fx.createFile("f");
         fs.write(root, f, 0, filled(3 * E, 9));
         fs.punchHole(root, f, E / 2, 2 * E);
         fs.allocate(root, f, E / 2, 2 * E, true);
@@ -96,7 +92,7 @@ class AllocateTest {
 
     @Test
     void zerosWrittenOverAnAllocatedExtentMakeAHole() {
-        long f = file("f");
+        long f = fx.createFile("f");
         fs.allocate(root, f, 0, 2 * E, false);
         fs.write(root, f, 0, new byte[E]);
         assertEquals(E, fs.usedBytes());
@@ -106,7 +102,7 @@ class AllocateTest {
     @Test
     void largeAllocationsAreCheckedFirstThenStoredInBatches() throws Exception {
         try (FsFixture big = new FsFixture(FsOptions.defaults().withExtentBytes(E).withMaxSizeBytes(6000L * E))) {
-            long f = big.fs.create(root, ROOT_INODE, "f", 0644, true).ino();
+            long f = big.createFile("f");
             big.fs.syncfs();
             assertErrno(Errno.ENOSPC, () -> big.fs.allocate(root, f, 0, 7000L * E, false));
             assertEquals(0, big.db.pendingBatches(), "refused before any batch");
@@ -122,7 +118,7 @@ class AllocateTest {
 
     @Test
     void invalidArgumentsAndPermissions() {
-        long f = file("f");
+        long f = fx.createFile("f");
         assertErrno(Errno.EINVAL, () -> fs.allocate(root, f, 0, 0, false));
         assertErrno(Errno.EINVAL, () -> fs.allocate(root, f, -1, 10, false));
         assertErrno(Errno.EFBIG, () -> fs.allocate(root, f, CairnFileSystem.MAX_FILE_BYTES, 1, false));

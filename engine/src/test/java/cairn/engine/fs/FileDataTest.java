@@ -26,13 +26,9 @@ class FileDataTest {
         fx.close();
     }
 
-    private long file(String name) {
-        return fs.create(root, ROOT_INODE, name, 0644, true).ino();
-    }
-
     @Test
     void writesReadBackAcrossExtentBoundaries() {
-        long f = file("f");
+        long f = fx.createFile("f");
         byte[] data = new byte[3 * E + 123];
         new Random(1).nextBytes(data);
         fs.write(root, f, 100, data);
@@ -49,7 +45,7 @@ class FileDataTest {
 
     @Test
     void sparseFilesUseOnlyWrittenExtents() {
-        long f = file("f");
+        long f = fx.createFile("f");
         fs.write(root, f, 10L * E, new byte[] {1});
         Attr a = fs.getattr(f);
         assertEquals(10L * E + 1, a.size());
@@ -64,7 +60,7 @@ class FileDataTest {
 
     @Test
     void allZeroWritesAreHoles() {
-        long f = file("f");
+        long f = fx.createFile("f");
         fs.write(root, f, 0, filled(2 * E, 5));
         fs.write(root, f, 0, new byte[E]);
         assertEquals(List.of(new Segment(0, E, true), new Segment(E, E, false)), fs.map(f, 0, 2 * E));
@@ -77,7 +73,7 @@ class FileDataTest {
 
     @Test
     void truncateShrinksDropsAndTrimsThenRegrowsWithZeros() {
-        long f = file("f");
+        long f = fx.createFile("f");
         fs.write(root, f, 0, filled(3 * E, 9));
         fs.setattr(root, f, SetAttr.size(E + 100));
         Attr a = fs.getattr(f);
@@ -95,7 +91,7 @@ class FileDataTest {
 
     @Test
     void punchHoleZeroesAndFreesWholeExtents() {
-        long f = file("f");
+        long f = fx.createFile("f");
         fs.write(root, f, 0, filled(4 * E, 1));
         fs.punchHole(root, f, E / 2, 2 * E);
         assertEquals(4 * E, fs.getattr(f).size());
@@ -142,9 +138,9 @@ class FileDataTest {
 
     @Test
     void largeFilesAreDeletedInTheBackgroundWithExactAccounting() throws Exception {
-        long f = file("big");
+        long f = fx.createFile("big");
         for (int i = 0; i < 20; i++) fs.write(root, f, (long) i * E, filled(E, i + 1));
-        long small = file("small");
+        long small = fx.createFile("small");
         fs.write(root, small, 0, filled(100, 1));
         assertEquals(20L * E + 100, fs.usedBytes());
         fs.unlink(root, ROOT_INODE, "big");
@@ -157,7 +153,7 @@ class FileDataTest {
 
     @Test
     void backgroundDeleteResumesAfterCrash() throws Exception {
-        long f = file("big");
+        long f = fx.createFile("big");
         for (int i = 0; i < 30; i++) fs.write(root, f, (long) i * E, filled(E, 1));
         fs.syncfs();
         fs.close(); // stop the worker so the tombstone is still pending at the crash
@@ -170,7 +166,7 @@ class FileDataTest {
 
     @Test
     void writeBeyondMaxFileSizeIsEfbig() {
-        long f = file("f");
+        long f = fx.createFile("f");
         assertErrno(Errno.EFBIG, () -> fs.write(root, f, CairnFileSystem.MAX_FILE_BYTES, new byte[1]));
         assertErrno(Errno.EINVAL, () -> fs.write(root, f, -1, new byte[1]));
         assertErrno(Errno.EISDIR, () -> fs.write(root, ROOT_INODE, 0, new byte[1]));
@@ -179,7 +175,7 @@ class FileDataTest {
     @Test
     void statfsCountsInodes() {
         long before = fs.statfs().freeInodes();
-        file("a");
+        fx.createFile("a");
         fs.mkdir(root, ROOT_INODE, "d", 0755);
         assertEquals(before - 2, fs.statfs().freeInodes());
         fs.unlink(root, ROOT_INODE, "a");

@@ -55,6 +55,11 @@ final class FsFixture implements AutoCloseable {
                 .withRetry(new RetryPolicy(Duration.ofSeconds(3), Duration.ofMillis(1), Duration.ofMillis(5), () -> {}));
     }
 
+    /** Creates a regular file (mode 0644, exclusive) in the root as root; returns its inode. */
+    long createFile(String name) {
+        return fs.create(Caller.ROOT, FileSystem.ROOT_INODE, name, 0644, true).ino();
+    }
+
     /** A tailing read-only replica of the bucket (LsmDb mode only). */
     LsmDb openReader() {
         return LsmDb.openReader(bucket, lsmOptions());
