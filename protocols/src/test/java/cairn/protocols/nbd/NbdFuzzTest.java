@@ -172,7 +172,8 @@ class NbdFuzzTest {
         NbdContext context = new NbdContext(fs, NbdOptions.defaults(), new NbdExports(), direct());
         int transmitting = 0;
         try {
-            for (int i = 0; i < 400; i++) {
+            // 400 cases, and more (bounded) until 20 reached transmission: how many do is up to the seed
+            for (int i = 0; i < 400 || (transmitting <= 20 && i < 4_000); i++) {
                 byte[] input = session(random);
                 MeasuringAllocator alloc = new MeasuringAllocator();
                 EmbeddedChannel ch = new EmbeddedChannel(false, false);
