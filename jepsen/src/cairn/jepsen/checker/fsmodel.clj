@@ -78,10 +78,13 @@
                   (parent-error s to) (fail (parent-error s to))
                   (entry s to) (fail :exists)
                   :else (ok (assoc-in s [:entries to] src))))
+      ;; the client resolves both parent directories (a missing one is ENOENT) before RENAME, and the
+      ;; server, like Linux, checks that both are directories before it looks up the source
       :mv (let [[from to] value src (entry s from) dst (entry s to)]
-            (cond (parent-error s from) (fail (parent-error s from))
+            (cond (nil? (entry s (parent from))) (fail :does-not-exist)
+                  (nil? (entry s (parent to))) (fail :does-not-exist)
+                  (or (parent-error s from) (parent-error s to)) (fail :not-dir)
                   (nil? src) (fail :does-not-exist)
-                  (parent-error s to) (fail (parent-error s to))
                   (under? from to) (fail :cannot-move-inside-self)
                   (= from to) (ok s)
                   (and dst (= :dir (:type src)) (not= :dir (:type dst))) (fail :not-dir)

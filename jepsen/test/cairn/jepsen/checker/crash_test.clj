@@ -74,3 +74,17 @@
                                         [:fail :fsync ["a" "b"] :error :not-dir]
                                         [:fail :mv [["a" "b"] ["c"]] :error :not-dir]
                                         [:fail :read [["c" "b"] nil] :error :does-not-exist]]))))))
+
+(deftest rename-checks-both-directories-before-the-source
+  ;; CI history: mv a -> b/a with a missing and b a regular file fails ENOTDIR (as on Linux), not ENOENT
+  (is (true? (:valid? (fsm/check (done [[:ok :write [["b"] "01"]]
+                                        [:fail :mv [["a"] ["b" "a"]] :error :not-dir]
+                                        [:fail :mv [["a"] ["c" "a"]] :error :does-not-exist]
+                                        [:fail :mv [["c" "a"] ["b" "a"]] :error :does-not-exist]])))))
+  (is (false? (:valid? (fsm/check (done [[:ok :write [["b"] "01"]]
+                                         [:fail :mv [["a"] ["b" "a"]] :error :does-not-exist]]))))))
+
+(deftest moving-a-directory-inside-itself-is-invalid-before-type-checks
+  ;; Linux answers EINVAL for a -> a/x even when a/x is an existing file
+  (is (true? (:valid? (fsm/check (done [[:ok :mkdir ["a"]] [:ok :write [["a" "x"] "01"]]
+                                        [:fail :mv [["a"] ["a" "x"]] :error :cannot-move-inside-self]]))))))

@@ -508,6 +508,9 @@ public final class CairnFileSystem implements FileSystem {
             if (td.nlink == 0) throw new FsException(Errno.ENOENT, "target directory was removed");
             if (mode == RenameMode.NOREPLACE && te != null) throw new FsException(Errno.EEXIST, "'" + toName + "' exists");
             if (mode == RenameMode.EXCHANGE && te == null) throw new FsException(Errno.ENOENT, "no entry '" + toName + "'");
+            // Linux checks the subtree before the same-inode rule and the types of source and target
+            if (cross && s.isDir() && isAncestorOrSelf(s.ino, toDir))
+                throw new FsException(Errno.EINVAL, "cannot move a directory into its own subtree");
             if (te != null && te.ino() == se.ino()) return; // same inode: POSIX says do nothing
             Permissions.requireDelete(c, fd, s);
             if (tg != null) Permissions.requireDelete(c, td, tg);
@@ -519,8 +522,6 @@ public final class CairnFileSystem implements FileSystem {
                 if (!s.isDir() && tg.isDir()) throw new FsException(Errno.EISDIR, "'" + toName + "' is a directory");
                 if (tg.isDir() && store.hasEntries(tg.ino)) throw new FsException(Errno.ENOTEMPTY, "'" + toName + "' is not empty");
             }
-            if (cross && s.isDir() && isAncestorOrSelf(s.ino, toDir))
-                throw new FsException(Errno.EINVAL, "cannot move a directory into its own subtree");
             if (mode == RenameMode.EXCHANGE && cross && tg.isDir() && isAncestorOrSelf(tg.ino, fromDir))
                 throw new FsException(Errno.EINVAL, "cannot move a directory into its own subtree");
             if (cross && s.isDir() && (tg == null || !tg.isDir()) && td.nlink == Integer.MAX_VALUE)

@@ -120,6 +120,9 @@ class NamespaceTest {
         // loop detection
         assertErrno(Errno.EINVAL, () -> fs.rename(root, ROOT_INODE, "b", sub.ino(), "x", RenameMode.REPLACE));
         assertErrno(Errno.EINVAL, () -> fs.rename(root, ROOT_INODE, "b", b.ino(), "x", RenameMode.REPLACE));
+        fs.create(root, sub.ino(), "file", 0644, true);
+        // as on Linux, the subtree rule wins over the type rule (b/sub2/file is not a directory)
+        assertErrno(Errno.EINVAL, () -> fs.rename(root, b.ino(), "sub2", sub.ino(), "file", RenameMode.REPLACE));
         // type rules when replacing
         fs.create(root, ROOT_INODE, "file", 0644, true);
         assertErrno(Errno.ENOTDIR, () -> fs.rename(root, ROOT_INODE, "a", ROOT_INODE, "file", RenameMode.REPLACE));

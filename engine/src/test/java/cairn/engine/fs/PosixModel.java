@@ -163,15 +163,15 @@ final class PosixModel {
         Long ti = node(td).entries.get(tn);
         if (mode == RenameMode.NOREPLACE && ti != null) return Errno.EEXIST;
         if (mode == RenameMode.EXCHANGE && ti == null) return Errno.ENOENT;
-        if (si.equals(ti)) return null;
         Node s = node(si), t = ti == null ? null : node(ti);
         boolean cross = fd != td;
+        if (cross && s.isDir() && isAncestorOrSelf(s.ino, td)) return Errno.EINVAL;
+        if (si.equals(ti)) return null;
         if (mode == RenameMode.REPLACE && t != null) {
             if (s.isDir() && !t.isDir()) return Errno.ENOTDIR;
             if (!s.isDir() && t.isDir()) return Errno.EISDIR;
             if (t.isDir() && !t.entries.isEmpty()) return Errno.ENOTEMPTY;
         }
-        if (cross && s.isDir() && isAncestorOrSelf(s.ino, td)) return Errno.EINVAL;
         if (mode == RenameMode.EXCHANGE && cross && t.isDir() && isAncestorOrSelf(t.ino, fd)) return Errno.EINVAL;
         if (mode == RenameMode.EXCHANGE) {
             node(fd).entries.put(fn, t.ino);
