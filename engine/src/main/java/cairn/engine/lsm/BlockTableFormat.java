@@ -1,6 +1,7 @@
 package cairn.engine.lsm;
 
 import cairn.engine.lsm.cache.BlockCache;
+import cairn.engine.lsm.cache.RangeCache;
 import cairn.engine.lsm.cache.RangeReader;
 import cairn.engine.lsm.cache.StoreRangeReader;
 import cairn.engine.lsm.entry.Entry;
@@ -17,7 +18,8 @@ import java.util.Iterator;
 
 /**
  * {@link TableFormat} over the block-based SST of {@code cairn.engine.lsm.sst}: blocks, bloom filter, block
- * index, per-block compression and checksums, a block cache split into data and metadata. The manifest keeps the
+ * index, per-block compression and checksums, a block cache split into data and metadata, and optionally a local
+ * disk cache of stored blocks below it. The manifest keeps the
  * encoded {@link SstInfo} as the handle's descriptor, so an SST opens without reading its footer. Every store
  * call goes through the retry policy.
  */
@@ -28,14 +30,15 @@ public final class BlockTableFormat implements TableFormat {
     private final BlockCache cache;
     private final SstReaders readers;
 
-    public BlockTableFormat(ObjectStore store, SstOptions sstOptions, RetryPolicy retry, long cacheBytesMax) {
+    /** {@code disk}: the local cache of stored blocks below the block cache ({@link RangeCache#NONE}: none). */
+    public BlockTableFormat(ObjectStore store, SstOptions sstOptions, RetryPolicy retry, long cacheBytesMax, RangeCache disk) {
         this.store = store;
         this.sstOptions = sstOptions;
         this.retry = retry;
         RangeReader direct = new StoreRangeReader(store);
         RangeReader retrying = (key, offset, length) -> retry.call("read " + key, () -> direct.read(key, offset, length));
         this.cache = new BlockCache(cacheBytesMax * 3 / 4, cacheBytesMax / 4);
-        this.readers = new SstReaders(retrying, cache);
+        this.readers = new SstReaders(retrying, cache, disk, SstReaders.OPEN_BYTES_MAX_DEFAULT);
     }
 
     /** Hits, misses and bytes of the block cache (for meters). */

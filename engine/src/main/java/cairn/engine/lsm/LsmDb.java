@@ -80,8 +80,8 @@ public final class LsmDb implements Db {
     private record Shared(ObjectStore store, LsmOptions options, ManifestStore manifests, ValueStore values,
                           BlockTableFormat tables, Set<String> sstsInFlight, LsmMetrics metrics, AtomicReference<LsmDb> live) {
         static Shared of(ObjectStore store, LsmOptions options) {
-            var values = new ValueStore(store, options.retry(), SegmentNames::key, options.valueCacheBytesMax());
-            var tables = new BlockTableFormat(store, SstOptions.defaults(), options.retry(), options.tableCacheBytesMax());
+            var values = new ValueStore(store, options.retry(), SegmentNames::key, options.valueCacheBytesMax(), options.diskRanges());
+            var tables = new BlockTableFormat(store, SstOptions.defaults(), options.retry(), options.tableCacheBytesMax(), options.diskRanges());
             var live = new AtomicReference<LsmDb>();
             var metrics = new LsmMetrics(options.metrics(), () -> {
                 LsmDb db = live.get();
@@ -91,6 +91,8 @@ public final class LsmDb implements Db {
                 return db == null || db.segments == null ? List.of() : db.segments;
             });
             metrics.bindBlockCache(tables::cacheCounters);
+            metrics.bindValueCache(values::cacheCounters);
+            if (options.diskCache() != null) metrics.bindDiskCache(options.diskCache());
             return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables,
                     ConcurrentHashMap.newKeySet(), metrics, live);
         }

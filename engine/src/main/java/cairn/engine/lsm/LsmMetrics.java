@@ -1,7 +1,9 @@
 package cairn.engine.lsm;
 
 import cairn.engine.lsm.cache.BlockCache;
+import cairn.engine.lsm.cache.DiskRangeCache;
 import cairn.engine.lsm.segment.Segment;
+import cairn.engine.lsm.value.ValueStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -55,6 +57,33 @@ public final class LsmMetrics {
         FunctionCounter.builder("cairn.lsm.block.cache.requests", counters, c -> field.applyAsLong(c.get()))
                 .tag("kind", kind).tag("result", result).description("SST block lookups in the block cache")
                 .register(registry);
+    }
+
+    /** {@code cairn.lsm.value.cache.requests{result=hit|miss}}: the memory cache of large values. */
+    void bindValueCache(Supplier<ValueStore.Counters> counters) {
+        FunctionCounter.builder("cairn.lsm.value.cache.requests", counters, c -> c.get().hits()).tag("result", "hit")
+                .description("large-value lookups in the memory value cache").register(registry);
+        FunctionCounter.builder("cairn.lsm.value.cache.requests", counters, c -> c.get().misses()).tag("result", "miss")
+                .description("large-value lookups in the memory value cache").register(registry);
+    }
+
+    /**
+     * {@code cairn.lsm.disk.cache.*}: requests by result, bytes used and capacity, evictions and damaged files. The
+     * cache may be shared by several databases of the process: the meters read the one instance.
+     */
+    void bindDiskCache(DiskRangeCache disk) {
+        FunctionCounter.builder("cairn.lsm.disk.cache.requests", disk, d -> d.counters().hits()).tag("result", "hit")
+                .description("lookups of SST blocks and large values in the local disk cache").register(registry);
+        FunctionCounter.builder("cairn.lsm.disk.cache.requests", disk, d -> d.counters().misses()).tag("result", "miss")
+                .description("lookups of SST blocks and large values in the local disk cache").register(registry);
+        Gauge.builder("cairn.lsm.disk.cache.bytes", disk, DiskRangeCache::totalBytes).baseUnit("bytes")
+                .description("bytes of the local disk cache's files").register(registry);
+        Gauge.builder("cairn.lsm.disk.cache.capacity.bytes", disk, DiskRangeCache::bytesMax).baseUnit("bytes")
+                .description("the local disk cache's budget (cache.disk_size_gb)").register(registry);
+        FunctionCounter.builder("cairn.lsm.disk.cache.evictions", disk, d -> d.counters().evictions())
+                .description("ranges deleted from the local disk cache to stay within its budget").register(registry);
+        FunctionCounter.builder("cairn.lsm.disk.cache.corrupt", disk, d -> d.counters().corruptDropped())
+                .description("local disk cache files that failed their checksum and were deleted (never served)").register(registry);
     }
 
     public void walFlushed(long nanos) {

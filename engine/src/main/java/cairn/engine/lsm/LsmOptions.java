@@ -1,5 +1,7 @@
 package cairn.engine.lsm;
 
+import cairn.engine.lsm.cache.DiskRangeCache;
+import cairn.engine.lsm.cache.RangeCache;
 import cairn.engine.lsm.compaction.CompactionOptions;
 import cairn.engine.lsm.segment.RepackOptions;
 import cairn.engine.store.RetryPolicy;
@@ -30,6 +32,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *                               values of segments whose live fraction fell low, so GC can delete them); null =
  *                               never (needs {@code compaction})
  * @param metrics                where the engine's meters go ({@code docs/metrics.md}); null = nowhere
+ * @param diskCache              local disk cache of SST blocks and large values, consulted before the store; null =
+ *                               none. The caller opens and closes it; one cache may serve every database of the
+ *                               process that reads the same volume (writer, reader, checkpoint views)
  */
 public record LsmOptions(
         long flushIntervalMs,
@@ -48,7 +53,8 @@ public record LsmOptions(
         RetryPolicy retry,
         CompactionOptions compaction,
         RepackOptions repack,
-        MeterRegistry metrics) {
+        MeterRegistry metrics,
+        DiskRangeCache diskCache) {
 
     public LsmOptions {
         if (flushIntervalMs <= 0 || pollIntervalMs <= 0) throw new IllegalArgumentException("intervals must be positive");
@@ -62,67 +68,77 @@ public record LsmOptions(
 
     public static LsmOptions defaults() {
         return new LsmOptions(100, 4 << 20, 64L << 20, 64L << 20, 2, 1000, 4096, 200, 64L << 20, 128L << 20,
-                600_000, 60_000, 60_000, RetryPolicy.defaults(() -> {}), CompactionOptions.defaults(), RepackOptions.defaults(), null);
+                600_000, 60_000, 60_000, RetryPolicy.defaults(() -> {}), CompactionOptions.defaults(), RepackOptions.defaults(), null, null);
     }
 
     public LsmOptions withFlushIntervalMs(long v) {
         return new LsmOptions(v, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics, diskCache);
     }
 
     public LsmOptions withWalBytes(int bufferBytesMax, long unflushedBytesMax) {
         return new LsmOptions(flushIntervalMs, bufferBytesMax, unflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics, diskCache);
     }
 
     public LsmOptions withMemtableBytesMax(long v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, v, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics, diskCache);
     }
 
     public LsmOptions withWalObjectsPerMemtableMax(int v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                v, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+                v, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics, diskCache);
     }
 
     public LsmOptions withLargeValueBytes(int v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+                walObjectsPerMemtableMax, v, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics, diskCache);
     }
 
     public LsmOptions withPollIntervalMs(long v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, v, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics, diskCache);
     }
 
     public LsmOptions withGc(long graceMs, long intervalMs) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, graceMs, intervalMs, leaseTtlMs, retry, compaction, repack, metrics, diskCache);
     }
 
     public LsmOptions withRetry(RetryPolicy v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v, compaction, repack, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, v, compaction, repack, metrics, diskCache);
     }
 
     public LsmOptions withCompaction(CompactionOptions v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, v, repack, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, v, repack, metrics, diskCache);
     }
 
     public LsmOptions withRepack(RepackOptions v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, v, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, v, metrics, diskCache);
     }
 
     public LsmOptions withMetrics(MeterRegistry v) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, v);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, v, diskCache);
+    }
+
+    public LsmOptions withDiskCache(DiskRangeCache v) {
+        return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCacheBytesMax, tableCacheBytesMax, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics, v);
+    }
+
+    /** The disk cache as the readers use it ({@link RangeCache#NONE} when there is none). */
+    public RangeCache diskRanges() {
+        return diskCache == null ? RangeCache.NONE : diskCache;
     }
 
     public LsmOptions withCacheBytes(long valueCache, long tableCache) {
         return new LsmOptions(flushIntervalMs, walBufferBytesMax, walUnflushedBytesMax, memtableBytesMax, immutableMemtablesMax,
-                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCache, tableCache, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics);
+                walObjectsPerMemtableMax, largeValueBytes, pollIntervalMs, valueCache, tableCache, gcGraceMs, gcIntervalMs, leaseTtlMs, retry, compaction, repack, metrics, diskCache);
     }
 
     /**

@@ -1,6 +1,7 @@
 package cairn.engine.lsm.gc;
 
 import cairn.engine.lsm.LsmOptions;
+import cairn.engine.lsm.cache.RangeCache;
 import cairn.engine.lsm.codec.ObjectFrame;
 import cairn.engine.lsm.manifest.Checkpoint;
 import cairn.engine.lsm.manifest.ManifestStore;
@@ -49,6 +50,7 @@ public final class GarbageCollector {
     private final long epoch;
     /** Keys of SSTs and repacked segments this process is writing and has not committed yet. */
     private final Set<String> sstsInFlight;
+    private final RangeCache diskCache;
     /** Observation time -> (latest manifest id, lowest replay point of the roots) at that time. */
     private final TreeMap<Long, long[]> observed = new TreeMap<>();
     private final Map<String, Long> unreferencedSinceMs = new HashMap<>();
@@ -60,6 +62,7 @@ public final class GarbageCollector {
         this.graceMs = options.gcGraceMs();
         this.epoch = epoch;
         this.sstsInFlight = sstsInFlight;
+        this.diskCache = options.diskRanges();
     }
 
     public synchronized Report run(long nowMs) {
@@ -91,6 +94,7 @@ public final class GarbageCollector {
             candidates.addAll(walBelow(old.getValue()[1]));
         }
         List<String> deleted = deleteUnreferenced(candidates, live, nowMs);
+        diskCache.invalidate(deleted); // a reader elsewhere drops them by age
         int w = 0, s = 0, g = 0;
         for (String key : deleted) {
             if (key.startsWith(WalNames.PREFIX)) w++;

@@ -3,6 +3,7 @@ package cairn.engine.lsm.sst;
 import cairn.engine.lsm.codec.CorruptObjectException;
 import cairn.engine.lsm.Keys;
 import cairn.engine.lsm.cache.BlockCache;
+import cairn.engine.lsm.cache.RangeCache;
 import cairn.engine.lsm.cache.RangeKey;
 import cairn.engine.lsm.cache.RangeReader;
 import cairn.engine.lsm.entry.Entry;
@@ -13,6 +14,9 @@ import cairn.engine.store.StoreException;
 /**
  * Reads one SST. Opening fetches the index and bloom filter (through the metadata cache) and keeps them for
  * the reader's lifetime; every data block is one ranged read through the data cache, verified by CRC32C.
+ * Below the memory caches, stored blocks (data, index, filter) are looked up in a local {@link RangeCache} (the
+ * disk cache) before the store, and kept there after a store read unless the read is a scan that does not fill
+ * caches (compaction). A disk copy that fails its block checksum is dropped and the block read from the store.
  *
  * <p>Snapshot filtering: {@link #get} applies {@code maxSeq} itself (it returns the newest version at or
  * below it, tombstones included). {@link #scan} returns every version; the merge layer
@@ -23,20 +27,22 @@ public final class SstReader {
     private final String objectKey;
     private final RangeReader ranges;
     private final BlockCache cache;
+    private final RangeCache disk;
     private final BlockIndex index;
     private final BloomFilter filter;
 
-    private SstReader(SstInfo info, RangeReader ranges, BlockCache cache) {
+    private SstReader(SstInfo info, RangeReader ranges, BlockCache cache, RangeCache disk) {
         this.info = info;
         this.objectKey = info.objectKey();
         this.ranges = ranges;
         this.cache = cache;
+        this.disk = disk;
         long dataEnd = info.filterLength() > 0 ? info.filterOffset() : info.indexOffset();
         this.index = cache.metadata(new RangeKey(objectKey, info.indexOffset(), info.indexLength()),
-                k -> BlockIndex.decode(fetch(k, SstFormat.MAX_INDEX_BYTES), SstFormat.HEADER_BYTES, dataEnd, objectKey));
+                k -> BlockIndex.decode(fetch(k, SstFormat.MAX_INDEX_BYTES, true), SstFormat.HEADER_BYTES, dataEnd, objectKey));
         this.filter = info.filterLength() == 0 ? BloomFilter.decode(Entry.EMPTY, objectKey)
                 : cache.metadata(new RangeKey(objectKey, info.filterOffset(), info.filterLength()),
-                        k -> BloomFilter.decode(fetch(k, SstFormat.MAX_FILTER_BYTES), objectKey));
+                        k -> BloomFilter.decode(fetch(k, SstFormat.MAX_FILTER_BYTES, true), objectKey));
         if (!java.util.Arrays.equals(index.firstKey(0), info.firstKey())
                 || !java.util.Arrays.equals(index.lastKey(index.blockCount() - 1), info.lastKey())) {
             throw new CorruptObjectException(objectKey, "index key range differs from the manifest's SstInfo");
@@ -45,7 +51,12 @@ public final class SstReader {
 
     /** Opens an SST described by the manifest (no footer read). */
     public static SstReader open(SstInfo info, RangeReader ranges, BlockCache cache) {
-        return new SstReader(info, ranges, cache);
+        return new SstReader(info, ranges, cache, RangeCache.NONE);
+    }
+
+    /** Like {@link #open(SstInfo, RangeReader, BlockCache)}, with a local {@code disk} cache of stored blocks before {@code ranges}. */
+    public static SstReader open(SstInfo info, RangeReader ranges, BlockCache cache, RangeCache disk) {
+        return new SstReader(info, ranges, cache, disk);
     }
 
     /**
@@ -118,12 +129,32 @@ public final class SstReader {
 
     private Block block(int i, boolean fill) {
         var k = new RangeKey(objectKey, index.offset(i), index.length(i));
-        return cache.data(k, key -> new Block(fetch(key, SstFormat.MAX_BLOCK_BYTES), objectKey), fill);
+        return cache.data(k, key -> new Block(fetch(key, SstFormat.MAX_BLOCK_BYTES, fill), objectKey), fill);
     }
 
-    private byte[] fetch(RangeKey k, int maxRawBytes) {
+    /**
+     * The decoded block at {@code k}: from the disk cache if it holds it, else from the store (kept on disk if
+     * {@code fill} and it decodes).
+     */
+    private byte[] fetch(RangeKey k, int maxRawBytes, boolean fill) {
+        byte[] local = fromDisk(k, maxRawBytes);
+        if (local != null) return local;
         byte[] stored = ranges.read(k.objectKey(), k.offset(), k.length());
-        return StoredBlock.decode(stored, 0, stored.length, maxRawBytes, objectKey);
+        byte[] raw = StoredBlock.decode(stored, 0, stored.length, maxRawBytes, objectKey);
+        if (fill) disk.put(objectKey, k.offset(), stored);
+        return raw;
+    }
+
+    /** The decoded block if the disk cache holds it; a copy that fails the block's own checksum is dropped. */
+    private byte[] fromDisk(RangeKey k, int maxRawBytes) {
+        byte[] local = disk.get(objectKey, k.offset(), k.length());
+        if (local == null) return null;
+        try {
+            return StoredBlock.decode(local, 0, local.length, maxRawBytes, objectKey);
+        } catch (CorruptObjectException e) {
+            disk.drop(objectKey, k.offset(), k.length());
+            return null;
+        }
     }
 
     /**
@@ -152,6 +183,8 @@ public final class SstReader {
             long off = index.offset(i);
             int len = index.length(i);
             if (chunk == null || off < chunkOffset || off + len > chunkOffset + chunk.length) {
+                byte[] local = fromDisk(new RangeKey(objectKey, off, len), SstFormat.MAX_BLOCK_BYTES);
+                if (local != null) return new Block(local, objectKey);
                 chunkBytesNext = (int) Math.min(READ_AHEAD_BYTES_MAX, Math.max(len, 2L * chunkBytesNext));
                 int last = i;
                 long end = off + len;
@@ -162,9 +195,18 @@ public final class SstReader {
                 }
                 chunk = ranges.read(objectKey, off, (int) (end - off));
                 chunkOffset = off;
+                if (fill) offerBlocks(i, last);
             }
             int at = (int) (off - chunkOffset);
             return new Block(StoredBlock.decode(chunk, at, len, SstFormat.MAX_BLOCK_BYTES, objectKey), objectKey);
+        }
+
+        /** Keeps each block of the chunk on disk, block by block (a later point read finds its block). */
+        private void offerBlocks(int first, int last) {
+            for (int b = first; b <= last; b++) {
+                int at = (int) (index.offset(b) - chunkOffset);
+                disk.put(objectKey, index.offset(b), java.util.Arrays.copyOfRange(chunk, at, at + index.length(b)));
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package cairn.engine.lsm.sst;
 
 import cairn.engine.lsm.cache.BlockCache;
+import cairn.engine.lsm.cache.RangeCache;
 import cairn.engine.lsm.cache.RangeReader;
 import cairn.engine.lsm.entry.Entry;
 import cairn.engine.lsm.iter.EntryIterator;
@@ -11,7 +12,7 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The open SST readers of one database, sharing one range reader (store, maybe behind a disk cache) and one
+ * The open SST readers of one database, sharing one range reader (the store), one local disk cache and one
  * block cache. An open reader holds its index and bloom filter in memory; readers are kept up to
  * {@code openBytesMax} of such metadata (least recently used closed first, re-opened on demand, usually from
  * the metadata cache). {@link #evict} drops SSTs that left the manifest.
@@ -19,23 +20,33 @@ import java.util.List;
 public final class SstReaders {
     private final RangeReader ranges;
     private final BlockCache cache;
+    private final RangeCache disk;
     private final Cache<Ulid, SstReader> open;
 
-    public SstReaders(RangeReader ranges, BlockCache cache, long openBytesMax) {
+    /** {@code disk}: the local cache of stored blocks consulted before {@code ranges} ({@link RangeCache#NONE}: none). */
+    public SstReaders(RangeReader ranges, BlockCache cache, RangeCache disk, long openBytesMax) {
         this.ranges = ranges;
         this.cache = cache;
+        this.disk = disk;
         this.open = Caffeine.newBuilder().maximumWeight(openBytesMax)
                 .weigher((Ulid id, SstReader r) -> r.metadataBytes()).build();
     }
 
-    public SstReaders(RangeReader ranges, BlockCache cache) {
-        this(ranges, cache, 256L << 20);
+    public SstReaders(RangeReader ranges, BlockCache cache, long openBytesMax) {
+        this(ranges, cache, RangeCache.NONE, openBytesMax);
     }
+
+    public SstReaders(RangeReader ranges, BlockCache cache) {
+        this(ranges, cache, RangeCache.NONE, OPEN_BYTES_MAX_DEFAULT);
+    }
+
+    /** Default bound of the pinned metadata of open readers. */
+    public static final long OPEN_BYTES_MAX_DEFAULT = 256L << 20;
 
     public SstReader reader(SstInfo info) {
         SstReader r = open.getIfPresent(info.id());
         if (r != null) return r;
-        r = SstReader.open(info, ranges, cache); // outside any map lock: this is I/O
+        r = SstReader.open(info, ranges, cache, disk); // outside any map lock: this is I/O
         SstReader raced = open.asMap().putIfAbsent(info.id(), r);
         return raced != null ? raced : r;
     }
@@ -45,7 +56,7 @@ public final class SstReaders {
         return ranges;
     }
 
-    /** Forgets the readers and cached blocks of SSTs that are no longer in the manifest. */
+    /** Forgets the readers and cached blocks (memory and disk) of SSTs that are no longer in the manifest. */
     public void evict(Collection<SstInfo> removed) {
         List<String> keys = new ArrayList<>();
         for (SstInfo i : removed) {
@@ -53,6 +64,7 @@ public final class SstReaders {
             keys.add(i.objectKey());
         }
         cache.invalidate(keys);
+        disk.invalidate(keys);
     }
 
     public long openCount() {

@@ -1,5 +1,6 @@
 package cairn.engine.lsm.value;
 
+import cairn.engine.lsm.cache.RangeCache;
 import cairn.engine.lsm.codec.CorruptObjectException;
 import cairn.engine.store.ObjectStore;
 import cairn.engine.store.RetryPolicy;
@@ -10,8 +11,9 @@ import java.util.function.LongFunction;
 
 /**
  * Resolves {@link ValuePointer}s to bytes: from a WAL buffer that is not yet durable (registered by the WAL
- * writer until its PUT succeeds), else from a bounded cache, else with a ranged GET of the segment object.
- * Every value is checked against the pointer's CRC32C after it is read.
+ * writer until its PUT succeeds), else from a bounded memory cache, else from the local disk cache, else with a
+ * ranged GET of the segment object (then kept in both caches). Every value is checked against the pointer's
+ * CRC32C after it is read; a disk copy that fails it is dropped and the value read from the store.
  */
 public final class ValueStore {
 
@@ -25,15 +27,27 @@ public final class ValueStore {
     private final LongFunction<String> segmentKey;
     private final ConcurrentHashMap<Long, PendingSegment> pending = new ConcurrentHashMap<>();
     private final Cache<ValuePointer, byte[]> cache;
+    private final RangeCache disk;
 
-    public ValueStore(ObjectStore store, RetryPolicy retry, LongFunction<String> segmentKey, long cacheBytesMax) {
+    /** {@code disk}: the local cache consulted after the memory cache ({@link RangeCache#NONE}: none). */
+    public ValueStore(ObjectStore store, RetryPolicy retry, LongFunction<String> segmentKey, long cacheBytesMax, RangeCache disk) {
         this.store = store;
         this.retry = retry;
         this.segmentKey = segmentKey;
+        this.disk = disk;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(cacheBytesMax)
                 .weigher((ValuePointer p, byte[] v) -> v.length + 64)
+                .recordStats()
                 .build();
+    }
+
+    /** Lookups of durable values in the memory cache (pending WAL buffers and primed values not counted). */
+    public record Counters(long hits, long misses) {}
+
+    public Counters cacheCounters() {
+        var s = cache.stats();
+        return new Counters(s.hitCount(), s.missCount());
     }
 
     public void registerPending(long walId, PendingSegment segment) {
@@ -58,12 +72,22 @@ public final class ValueStore {
 
     private byte[] load(ValuePointer p) {
         String key = segmentKey.apply(p.walId());
+        byte[] local = disk.get(key, p.offset(), p.length());
+        if (local != null) {
+            if (matches(p, local)) return local;
+            disk.drop(key, p.offset(), p.length()); // intact file, wrong bytes: e.g. a same-named object of an earlier volume
+        }
         var obj = retry.call("read value from " + key, () -> store.getRange(key, p.offset(), p.length()))
                 .orElseThrow(() -> new CorruptObjectException(key, "value segment is missing (pointer " + p + ")"));
         byte[] v = obj.data();
-        if (v.length != p.length() || ValuePointer.crc(v, 0, v.length) != p.crc32c()) {
+        if (!matches(p, v)) {
             throw new CorruptObjectException(key, "value at offset " + p.offset() + " fails its checksum");
         }
+        disk.put(key, p.offset(), v);
         return v;
+    }
+
+    private static boolean matches(ValuePointer p, byte[] v) {
+        return v.length == p.length() && ValuePointer.crc(v, 0, v.length) == p.crc32c();
     }
 }
