@@ -136,10 +136,11 @@ public final class ConfigLoader {
 
     private static CacheConfig cache(Section s, PathResolver paths) {
         Path dir = paths.resolve(s.requiredString("dir"));
+        Path diskDir = s.optString("disk_dir").map(paths::resolve).orElse(CacheConfig.defaultDiskDir(dir));
         long disk = (long) (s.number("disk_size_gb", 10, 0, 1 << 20) * GIB);
         long memory = (long) (s.number("memory_size_gb", 1, 0, 1 << 12) * GIB);
         s.finish();
-        return new CacheConfig(dir, disk, memory);
+        return new CacheConfig(dir, diskDir, disk, memory);
     }
 
     private static ServersConfig servers(Section s, PathResolver paths) {

@@ -28,9 +28,10 @@ public final class ConfigTemplate {
             compression = "lz4"
 
             [cache]
-            # Local disk cache of immutable objects; also holds the admin socket.
+            # Local state (admin socket, raft log) and, in ranges/, the disk cache of immutable object ranges.
             dir = "@CACHE@"
-            disk_size_gb = 10
+            # disk_dir = "/var/cache/cairn"   # the disk cache elsewhere (default: <dir>/ranges)
+            disk_size_gb = 10                 # 0 = no disk cache
             memory_size_gb = 1
 
             [servers.nfs]

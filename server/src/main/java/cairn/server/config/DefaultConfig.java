@@ -18,7 +18,7 @@ public final class DefaultConfig {
         Path data = workingDir.toAbsolutePath().normalize().resolve(DATA_DIR);
         var storage = new StorageConfig("file://" + data.resolve("store"),
                 new KeySource.KeyFile(data.resolve("key"), true), Compression.LZ4);
-        var cache = new CacheConfig(data.resolve("cache"), 1L << 30, 256L << 20);
+        var cache = new CacheConfig(data.resolve("cache"), CacheConfig.defaultDiskDir(data.resolve("cache")), 1L << 30, 256L << 20);
         var servers = new ServersConfig(
                 loopback(2049), loopback(5564), loopback(10809), loopback(9464));
         return new CairnConfig("defaults (" + data + ")", storage, cache, servers, AwsConfig.DEFAULT,

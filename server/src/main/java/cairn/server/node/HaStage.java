@@ -1,5 +1,6 @@
 package cairn.server.node;
 
+import cairn.engine.lsm.cache.DiskRangeCache;
 import cairn.election.Elector;
 import cairn.election.EpochLedger;
 import cairn.election.HaVolume;
@@ -40,10 +41,11 @@ final class HaStage implements AutoCloseable {
     private final RoleController controller;
     private volatile ProtocolServers servers;
 
-    private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, ValueCodec codec, Metrics metrics, NodeStatus status) {
+    private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, ValueCodec codec, Metrics metrics, NodeStatus status,
+                    DiskRangeCache diskCache) {
         this.store = store;
         String clientAddress = VolumeStage.clientAddress(config);
-        this.volume = new HaVolume(store, VolumeStage.lsmOptions(config, metrics), VolumeStage.fsOptions(config),
+        this.volume = new HaVolume(store, VolumeStage.lsmOptions(config, metrics, diskCache), VolumeStage.fsOptions(config),
                 codec, new Serving(config, status), metrics.registry());
         this.elector = elector(config, ha, store, clientAddress);
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
@@ -51,12 +53,13 @@ final class HaStage implements AutoCloseable {
                 Duration.ofMillis(ha.pollIntervalMs()), Duration.ofMillis(ha.storeTimeoutMs()), metrics.registry());
     }
 
-    static HaStage start(CairnConfig config, HaConfig ha, Secret secret, Metrics metrics, NodeStatus status) {
+    /** {@code diskCache}: the node's disk cache (null: none), used by the standby and the leader it becomes. */
+    static HaStage start(CairnConfig config, HaConfig ha, Secret secret, Metrics metrics, NodeStatus status, DiskRangeCache diskCache) {
         ObjectStore store = Stores.open(config, metrics.registry());
         try {
             status.volume(store.describe());
             ValueCodec codec = VolumeKeys.codec(store, secret, config, true);
-            var stage = new HaStage(config, ha, store, codec, metrics, status);
+            var stage = new HaStage(config, ha, store, codec, metrics, status, diskCache);
             stage.volume.startStandby();
             stage.controller.start();
             log.info("HA node {} ({} election) started as standby on {}", ha.nodeId(),

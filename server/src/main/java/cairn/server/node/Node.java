@@ -2,12 +2,14 @@ package cairn.server.node;
 
 import cairn.engine.crypto.Secret;
 import cairn.engine.fs.FileSystem;
+import cairn.engine.lsm.cache.DiskRangeCache;
 import cairn.server.Version;
 import cairn.server.admin.AdminRouter;
 import cairn.server.admin.AdminServer;
 import cairn.server.admin.AdminTls;
 import cairn.server.admin.TokenFile;
 import cairn.server.config.AdminConfig;
+import cairn.server.config.CacheConfig;
 import cairn.server.config.CairnConfig;
 import cairn.server.config.HostPort;
 import cairn.server.config.HaConfig;
@@ -89,8 +91,9 @@ public final class Node implements AutoCloseable {
         VolumeCheck.register(admin, this::fileSystem);
         startHttp();
         Secret secret = Secrets.resolve(config.storage().key());
+        DiskRangeCache diskCache = openDiskCache();
         if (config.ha().isPresent() && !readOnly) {
-            ha = HaStage.start(config, config.ha().get(), secret, metrics, status);
+            ha = HaStage.start(config, config.ha().get(), secret, metrics, status, diskCache);
             stages.push(new Stage("HA volume", ha));
             NbdAdmin.register(admin, ha::fileSystem, ha::nbdExports);
             CheckpointAdmin.register(admin, ha::db, ha::notLeader);
@@ -99,7 +102,7 @@ public final class Node implements AutoCloseable {
             log.info("cairn ready as an HA node (standby until elected): {}", status.listeners());
             return;
         }
-        volume = VolumeStage.open(config, readOnly, secret, metrics, status);
+        volume = VolumeStage.open(config, readOnly, secret, metrics, status, diskCache);
         stages.push(new Stage("volume", volume));
         CheckpointAdmin.register(admin, volume.db());
         var servers = volume.startServers(config.servers(), readOnly, status);
@@ -108,6 +111,20 @@ public final class Node implements AutoCloseable {
         NbdAdmin.register(admin, () -> Optional.of(fs), servers::nbdExports);
         status.phase(NodeStatus.Phase.SERVING, "");
         log.info("cairn ready: {}", status.listeners());
+    }
+
+    /**
+     * The disk cache of immutable object ranges ({@code [cache] disk_dir}, {@code disk_size_gb}; null at 0), shared by
+     * every database this node opens (standby, leader after promotion). Closed after the volume.
+     */
+    private DiskRangeCache openDiskCache() {
+        CacheConfig cache = config.cache();
+        if (cache.diskBytes() == 0) return null;
+        var disk = new DiskRangeCache(cache.diskDir(), cache.diskBytes(), config.storage().url());
+        stages.push(new Stage("disk cache", disk));
+        var c = disk.counters();
+        log.info("disk cache at {}: {} of {} bytes used ({} ranges)", cache.diskDir(), c.bytes(), cache.diskBytes(), c.entries());
+        return disk;
     }
 
     /** The TCP admin endpoint: token from its 0600 file, TLS when a certificate is configured. */

@@ -7,6 +7,7 @@ import cairn.engine.fs.FileSystem;
 import cairn.engine.fs.FsOptions;
 import cairn.engine.lsm.LsmDb;
 import cairn.engine.lsm.LsmOptions;
+import cairn.engine.lsm.cache.DiskRangeCache;
 import cairn.engine.store.ObjectStore;
 import cairn.server.admin.AdminRouter;
 import cairn.server.config.CairnConfig;
@@ -39,14 +40,15 @@ final class VolumeStage implements AutoCloseable {
         this.fs = fs;
     }
 
-    static VolumeStage open(CairnConfig config, boolean readOnly, Secret secret, Metrics metrics, NodeStatus status) {
+    /** {@code diskCache}: the node's disk cache (null: none). */
+    static VolumeStage open(CairnConfig config, boolean readOnly, Secret secret, Metrics metrics, NodeStatus status, DiskRangeCache diskCache) {
         ObjectStore store = Stores.open(config, metrics.registry());
         LsmDb db = null;
         try {
             status.volume(store.describe());
             // Keys first: a wrong password stops here, before an epoch is claimed or anything else is written.
             ValueCodec codec = VolumeKeys.codec(store, secret, config, !readOnly);
-            LsmOptions options = lsmOptions(config, metrics);
+            LsmOptions options = lsmOptions(config, metrics, diskCache);
             if (readOnly) {
                 db = LsmDb.openReader(store, options);
                 status.leader(false, db.epoch());
@@ -66,11 +68,12 @@ final class VolumeStage implements AutoCloseable {
         }
     }
 
-    static LsmOptions lsmOptions(CairnConfig config, Metrics metrics) {
+    static LsmOptions lsmOptions(CairnConfig config, Metrics metrics, DiskRangeCache diskCache) {
         var options = LsmOptions.defaults()
                 .withFlushIntervalMs(config.engine().flushIntervalMs())
                 .withMemtableBytesMax(config.engine().memtableBytes())
                 .withMemoryBudget(config.cache().memoryBytes())
+                .withDiskCache(diskCache)
                 .withMetrics(metrics.registry());
         return config.ha().map(ha -> options.withPollIntervalMs(ha.pollIntervalMs())).orElse(options);
     }

@@ -42,6 +42,7 @@ class ConfigLoaderTest {
                 compression = "zstd-7"
                 [cache]
                 dir = "cache"
+                disk_dir = "ranges"
                 disk_size_gb = 2.5
                 memory_size_gb = 1
                 [servers.nfs]
@@ -75,6 +76,7 @@ class ConfigLoaderTest {
         assertEquals(new KeySource.Password("s3cret"), c.storage().key());
         assertEquals(new Compression(Compression.Algorithm.ZSTD, 7), c.storage().compression());
         assertEquals(BASE.resolve("cache"), c.cache().dir());
+        assertEquals(BASE.resolve("ranges"), c.cache().diskDir(), "relative to the config file");
         assertEquals((long) (2.5 * (1L << 30)), c.cache().diskBytes());
         assertEquals(1L << 30, c.cache().memoryBytes());
         assertEquals(List.of(new HostPort("127.0.0.1", 2049), new HostPort("::1", 2049)), c.servers().nfs().orElseThrow().addresses());
@@ -95,6 +97,8 @@ class ConfigLoaderTest {
     void defaultsApplyToOptionalSections() {
         var c = parse(MINIMAL);
         assertEquals(Compression.LZ4, c.storage().compression());
+        assertEquals(Path.of("/var/cache/cairn/ranges"), c.cache().diskDir());
+        assertEquals(10L << 30, c.cache().diskBytes());
         assertEquals(EngineConfig.DEFAULT, c.engine());
         assertEquals(FilesystemConfig.DEFAULT, c.filesystem());
         assertEquals(AwsConfig.DEFAULT, c.aws());

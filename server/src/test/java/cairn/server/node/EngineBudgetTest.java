@@ -24,7 +24,7 @@ class EngineBudgetTest {
                 dir = "cache"
                 """ + cache, "budget.toml", dir);
         try (var metrics = new Metrics(new NodeStatus())) {
-            return VolumeStage.lsmOptions(config, metrics);
+            return VolumeStage.lsmOptions(config, metrics, null);
         }
     }
 

@@ -72,4 +72,29 @@ class NodeRestartTest {
             assertEquals("DIRECTORY", fs.lookup(Caller.ROOT, FileSystem.ROOT_INODE, "dir").type().name());
         }
     }
+
+    @Test
+    void theDiskCacheKeepsValueRangesAcrossARestart() throws Exception {
+        var config = config();
+        byte[] content = new byte[256 << 10];
+        new java.util.Random(1).nextBytes(content);
+        try (var node = Node.start(config, false)) {
+            FileSystem fs = node.fileSystem().orElseThrow();
+            long ino = fs.create(Caller.ROOT, FileSystem.ROOT_INODE, "big", 0644, true).ino();
+            fs.write(Caller.ROOT, ino, 0, content);
+            fs.fsync(ino);
+            assertArrayEquals(content, fs.read(Caller.ROOT, ino, 0, content.length).data()); // durable extents: read from the store
+            var registry = node.metrics().registry();
+            assertEquals(config.cache().diskBytes(), registry.get("cairn.lsm.disk.cache.capacity.bytes").gauge().value());
+            assertTrue(registry.get("cairn.lsm.disk.cache.bytes").gauge().value() >= content.length, "extents kept on disk");
+        }
+        assertTrue(Files.exists(config.cache().diskDir().resolve("lock")), "disk cache under [cache] dir by default");
+        try (var node = Node.start(config, false)) {
+            var registry = node.metrics().registry();
+            assertTrue(registry.get("cairn.lsm.disk.cache.bytes").gauge().value() >= content.length, "the cache survived the restart");
+            FileSystem fs = node.fileSystem().orElseThrow();
+            long ino = fs.lookup(Caller.ROOT, FileSystem.ROOT_INODE, "big").ino();
+            assertArrayEquals(content, fs.read(Caller.ROOT, ino, 0, content.length).data());
+        }
+    }
 }
