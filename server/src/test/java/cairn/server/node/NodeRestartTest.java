@@ -87,6 +87,12 @@ class NodeRestartTest {
             var registry = node.metrics().registry();
             assertEquals(config.cache().diskBytes(), registry.get("cairn.lsm.disk.cache.capacity.bytes").gauge().value());
             assertTrue(registry.get("cairn.lsm.disk.cache.bytes").gauge().value() >= content.length, "extents kept on disk");
+            String scrape = registry.scrape();
+            for (String name : java.util.List.of("cairn_lsm_disk_cache_requests_total{", "cairn_lsm_disk_cache_bytes ",
+                    "cairn_lsm_disk_cache_capacity_bytes ", "cairn_lsm_disk_cache_evictions_total ", "cairn_lsm_disk_cache_corrupt_total ",
+                    "cairn_lsm_value_cache_requests_total{")) {
+                assertTrue(scrape.contains(name), "the alert rules' series " + name); // ops/prometheus/cairn-rules.yml
+            }
         }
         assertTrue(Files.exists(config.cache().diskDir().resolve("lock")), "disk cache under [cache] dir by default");
         try (var node = Node.start(config, false)) {
