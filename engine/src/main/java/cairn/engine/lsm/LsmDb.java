@@ -90,8 +90,8 @@ public final class LsmDb implements Db {
                 LsmDb db = live.get();
                 return db == null || db.segments == null ? List.of() : db.segments;
             });
-            metrics.bindBlockCache(tables::cacheCounters);
-            metrics.bindValueCache(values::cacheCounters);
+            metrics.bindBlockCache(tables);
+            metrics.bindValueCache(values);
             if (options.diskCache() != null) metrics.bindDiskCache(options.diskCache());
             return new Shared(store, options, new ManifestStore(store, options.retry()), values, tables,
                     ConcurrentHashMap.newKeySet(), metrics, live);
@@ -592,7 +592,8 @@ public final class LsmDb implements Db {
 
     @Override
     public void close() {
-        shared.live().compareAndSet(this, null); // the memtable gauge stops reading this database
+        // the memtable gauge stops reading this database; the last opening of these caches takes their meters along
+        if (shared.live().compareAndSet(this, null)) shared.metrics().unbindCaches();
         if (role == Role.READER) {
             if (!closed) {
                 stopPoller();

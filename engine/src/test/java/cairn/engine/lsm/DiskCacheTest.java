@@ -210,6 +210,7 @@ class DiskCacheTest {
              var db = LsmDb.openWriter(store, options(disk).withMetrics(registry), 1)) {
             var model = writeAll(db, 200, 9);
             readAll(db, model);
+            System.gc(); // the meters must not depend on objects only they reference (they hold them weakly)
             readAll(db, model);
             double diskMisses = registry.get("cairn.lsm.disk.cache.requests").tags("result", "miss").functionCounter().count();
             assertEquals(disk.counters().misses(), diskMisses);
@@ -222,6 +223,16 @@ class DiskCacheTest {
             double valueMisses = registry.get("cairn.lsm.value.cache.requests").tags("result", "miss").functionCounter().count();
             assertTrue(valueMisses >= 100, "first reads of the 100 large values miss: " + valueMisses);
             assertTrue(valueHits >= 100, "second reads hit: " + valueHits);
+            double blockHits = registry.get("cairn.lsm.block.cache.requests").tags("kind", "data", "result", "hit").functionCounter().count();
+            assertTrue(blockHits >= 100, "second reads hit the block cache: " + blockHits);
+        }
+        assertTrue(registry.find("cairn.lsm.value.cache.requests").meters().isEmpty(), "a closed database's cache meters are removed");
+        try (var db = LsmDb.openReader(store, TestOptions.small().withMetrics(registry))) {
+            var model = new TreeMap<Integer, byte[]>();
+            db.get(key(1)).ifPresent(v -> model.put(1, v));
+            assertEquals(1, model.size());
+            double misses = registry.get("cairn.lsm.value.cache.requests").tags("result", "miss").functionCounter().count();
+            assertEquals(1, misses, "the re-opened database's meters read its own caches");
         }
     }
 }
