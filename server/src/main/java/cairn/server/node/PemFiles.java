@@ -53,13 +53,13 @@ final class PemFiles {
     /** Every certificate in the file, in order (a chain: the leaf first). At least one. */
     List<X509Certificate> certificates(String key, Path file) {
         String text = read(key, file);
+        if (!text.contains("-----BEGIN CERTIFICATE-----")) throw error(key, file, "no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
         try {
             var factory = CertificateFactory.getInstance("X.509");
             var out = new ArrayList<X509Certificate>();
             for (var c : factory.generateCertificates(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)))) {
                 out.add((X509Certificate) c);
             }
-            if (out.isEmpty()) throw error(key, file, "no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
             return out;
         } catch (GeneralSecurityException e) {
             throw error(key, file, "not a PEM certificate file: " + e.getMessage());
