@@ -101,6 +101,21 @@ class NbdTlsRealClientsTest {
     }
 
     @Test
+    void qemuImgWithTlsCredsX509() throws Exception {
+        boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-img")));
+        assumeTrue(found, "qemu-img not installed (apt-get install qemu-utils); skipping");
+        String keys = tlsKeys("required", pki) + "tls_ca = \"" + pki.caCert() + "\"\n";
+        try (Node node = startNode(dir, keys)) {
+            // qemu's x509 directory has libnbd's layout: ca-cert.pem, client-cert.pem, client-key.pem.
+            Run info = run("qemu-img", "info", "--object", "tls-creds-x509,id=tls0,dir=" + pki.clientDir() + ",endpoint=client",
+                    "--image-opts", "driver=nbd,host=127.0.0.1,port=" + nbdAddress(node).getPort() + ",export=" + EXPORT + ",tls-creds=tls0");
+            assertEquals(0, info.exit(), info.output());
+            assertTrue(info.output().contains("8 MiB"), info.output());
+        }
+    }
+
+    @Test
     void plainAndWrongCaClientsAreRefusedAndTheServerKeepsServing() throws Exception {
         try (Node node = startNode(dir, tlsKeys("required", pki))) {
             Run plain = run("nbdinfo", "nbd://127.0.0.1:" + nbdAddress(node).getPort() + "/" + EXPORT);
