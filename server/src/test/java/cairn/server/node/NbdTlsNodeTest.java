@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import cairn.protocols.nbd.NbdDevices;
 import cairn.protocols.nbd.client.NbdClient;
 import cairn.protocols.nbd.client.NbdErrorException;
+import cairn.server.cli.CliTest;
+import cairn.server.cli.ExitCodes;
 import cairn.server.config.ConfigException;
 import cairn.server.config.ConfigLoader;
 import cairn.server.config.HostPort;
@@ -45,8 +47,18 @@ class NbdTlsNodeTest {
 
     /** A node with one 8 MiB export {@value #EXPORT}; {@code nbdKeys} go into {@code [servers.nbd]}. */
     static Node startNode(Path dir, String nbdKeys) throws Exception {
-        Path file = dir.resolve("cairn.toml");
-        Files.writeString(file, """
+        Node node = Node.start(new ConfigLoader(Map.of()).read(writeConfig(dir, nbdKeys)), false);
+        try {
+            NbdDevices.create(node.fileSystem().orElseThrow(), EXPORT, 8 << 20);
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private static Path writeConfig(Path dir, String nbdKeys) throws IOException {
+        return Files.writeString(dir.resolve("cairn.toml"), """
                 [storage]
                 url = "file://store"
                 password = "nbd-tls-test"
@@ -57,14 +69,6 @@ class NbdTlsNodeTest {
                 [servers.nbd]
                 addresses = ["127.0.0.1:0"]
                 """ + nbdKeys);
-        Node node = Node.start(new ConfigLoader(Map.of()).read(file), false);
-        try {
-            NbdDevices.create(node.fileSystem().orElseThrow(), EXPORT, 8 << 20);
-        } catch (RuntimeException e) {
-            node.close();
-            throw e;
-        }
-        return node;
     }
 
     static InetSocketAddress nbdAddress(Node node) {
@@ -146,6 +150,9 @@ class NbdTlsNodeTest {
         String noKey = "tls = \"required\"\ntls_cert = \"" + pki.serverCert() + "\"\ntls_key = \"" + missing + "\"\n";
         var e = assertThrows(ConfigException.class, () -> startNode(dir, noKey).close());
         assertEquals(dir.resolve("cairn.toml") + ": servers.nbd.tls_key: " + missing + ": no such file", e.getMessage());
+        var cli = CliTest.run("run", "-c", writeConfig(dir, noKey).toString());
+        assertEquals(ExitCodes.CONFIG, cli.exit(), cli.err());
+        assertEquals("cairn: config: " + e.getMessage(), cli.err().strip());
 
         Path otherKey = otherPki.serverKey();
         String wrongKey = "tls = \"optional\"\ntls_cert = \"" + pki.serverCert() + "\"\ntls_key = \"" + otherKey + "\"\n";
