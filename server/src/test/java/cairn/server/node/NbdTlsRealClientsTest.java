@@ -137,6 +137,15 @@ class NbdTlsRealClientsTest {
             Run withoutCertificate = run("nbdinfo", nbds(node, EXPORT, caOnly(pki)));
             assertNotEquals(0, withoutCertificate.exit(), withoutCertificate.output());
 
+            // Our CA to check the server, but the client certificate and key of another CA.
+            Path foreign = Files.createDirectories(dir.resolve("foreign-client"));
+            Files.copy(pki.caCert(), foreign.resolve("ca-cert.pem"));
+            for (String file : List.of("client-cert.pem", "client-key.pem")) {
+                Files.copy(otherPki.clientDir().resolve(file), foreign.resolve(file));
+            }
+            Run foreignCertificate = run("nbdinfo", nbds(node, EXPORT, foreign));
+            assertNotEquals(0, foreignCertificate.exit(), foreignCertificate.output());
+
             Run withCertificate = run("nbdinfo", nbds(node, EXPORT, pki.clientDir()));
             assertEquals(0, withCertificate.exit(), withCertificate.output());
         }
