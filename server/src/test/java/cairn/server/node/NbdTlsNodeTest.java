@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import cairn.engine.testing.Await;
 import cairn.protocols.nbd.NbdDevices;
 import cairn.protocols.nbd.client.NbdClient;
 import cairn.protocols.nbd.client.NbdErrorException;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import javax.net.ssl.SSLContext;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code [servers.nbd]} TLS keys from a config file reach the NBD server of a running node, seen through our
- * Java {@link NbdClient}: required, optional, a client trusting the wrong CA, mutual TLS, bad files at start-up.
+ * Java {@link NbdClient}: required, optional, a client trusting the wrong CA, mutual TLS, an HA node after its
+ * promotion, bad files at start-up.
  * The real clients (nbdinfo, nbdcopy) are in {@link NbdTlsRealClientsTest}.
  */
 @Timeout(180)
@@ -141,6 +144,29 @@ class NbdTlsNodeTest {
             try (NbdClient client = connect(address, TestPki.client(pki, pki))) {
                 writeThenRead(client, client, 0, 5);
             }
+        }
+    }
+
+    @Test
+    void anHaNodeServesTlsOnceItIsPromoted() throws Exception {
+        String keys = tlsKeys("required", pki) + """
+                [ha]
+                node_id = "a"
+                mode = "lease"
+                lease_ms = 5000
+                grace_ms = 0
+                poll_interval_ms = 50
+                """;
+        try (Node node = Node.start(new ConfigLoader(Map.of()).read(writeConfig(dir, keys)), false)) {
+            Await.until("the node leads and serves NBD", Duration.ofSeconds(120),
+                    () -> node.status().leader() && node.status().listeners().stream().anyMatch(l -> l.service().equals("nbd")));
+            NbdDevices.create(node.fileSystem().orElseThrow(), EXPORT, 8 << 20);
+            InetSocketAddress address = nbdAddress(node);
+            try (NbdClient client = connect(address, TestPki.client(pki, null))) {
+                writeThenRead(client, client, 0, 6);
+            }
+            var plain = assertThrows(NbdErrorException.class, () -> NbdClient.connect(address, NbdClient.Options.of(EXPORT)));
+            assertEquals(REP_ERR_TLS_REQD, plain.error(), plain.getMessage());
         }
     }
 
