@@ -49,7 +49,7 @@
    [nil "--s3-faults LIST" (str "S3 fault sets to draw from: " (str/join ", " (map name (keys nemesis/s3-faults))))
     :default (set (keys nemesis/s3-faults)) :default-desc "all" :parse-fn keywords
     :validate [#(every? nemesis/s3-faults %) "unknown S3 fault set"]]
-   [nil "--protocol P" "nfs | 9p (register, append, set)" :default :nfs :parse-fn keyword
+   [nil "--protocol P" "nfs | 9p (register, append, set, crashfs, quickcheck)" :default :nfs :parse-fn keyword
     :validate [#{:nfs :9p} "nfs or 9p"]]
    [nil "--bucket B" "file | s3 (an in-memory S3 server behind the chaos proxy; implied by --nemesis s3)"
     :default :file :parse-fn keyword :validate [#{:file :s3} "file or s3"]]
