@@ -41,12 +41,12 @@ final class HaStage implements AutoCloseable {
     private final RoleController controller;
     private volatile ProtocolServers servers;
 
-    private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, ValueCodec codec, Metrics metrics, NodeStatus status,
-                    DiskRangeCache diskCache) {
+    private HaStage(CairnConfig config, HaConfig ha, Optional<NbdTls> nbdTls, ObjectStore store, ValueCodec codec,
+            Metrics metrics, NodeStatus status, DiskRangeCache diskCache) {
         this.store = store;
         String clientAddress = VolumeStage.clientAddress(config);
         this.volume = new HaVolume(store, VolumeStage.lsmOptions(config, metrics, diskCache), VolumeStage.fsOptions(config),
-                codec, new Serving(config, status), metrics.registry());
+                codec, new Serving(config, nbdTls, status), metrics.registry());
         this.elector = elector(config, ha, store, clientAddress);
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
                 new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
@@ -54,12 +54,13 @@ final class HaStage implements AutoCloseable {
     }
 
     /** {@code diskCache}: the node's disk cache (null: none), used by the standby and the leader it becomes. */
-    static HaStage start(CairnConfig config, HaConfig ha, Secret secret, Metrics metrics, NodeStatus status, DiskRangeCache diskCache) {
+    static HaStage start(CairnConfig config, HaConfig ha, Optional<NbdTls> nbdTls, Secret secret, Metrics metrics,
+            NodeStatus status, DiskRangeCache diskCache) {
         ObjectStore store = Stores.open(config, metrics.registry());
         try {
             status.volume(store.describe());
             ValueCodec codec = VolumeKeys.codec(store, secret, config, true);
-            var stage = new HaStage(config, ha, store, codec, metrics, status, diskCache);
+            var stage = new HaStage(config, ha, nbdTls, store, codec, metrics, status, diskCache);
             stage.volume.startStandby();
             stage.controller.start();
             log.info("HA node {} ({} election) started as standby on {}", ha.nodeId(),
@@ -135,16 +136,18 @@ final class HaStage implements AutoCloseable {
     /** Starts the protocol servers when this node is promoted; stops them when it is demoted. */
     private final class Serving implements HaVolume.Serving {
         private final CairnConfig config;
+        private final Optional<NbdTls> nbdTls;
         private final NodeStatus status;
 
-        Serving(CairnConfig config, NodeStatus status) {
+        Serving(CairnConfig config, Optional<NbdTls> nbdTls, NodeStatus status) {
             this.config = config;
+            this.nbdTls = nbdTls;
             this.status = status;
         }
 
         @Override
         public void start(FileSystem fs) throws Exception {
-            servers = ProtocolServers.start(config.servers(), fs, false, status);
+            servers = ProtocolServers.start(config.servers(), nbdTls, fs, false, status);
             status.leader(true, fs.writeVerifier());
         }
 
