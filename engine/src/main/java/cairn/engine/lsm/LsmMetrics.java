@@ -53,12 +53,9 @@ public final class LsmMetrics {
      * The cache meters read the caches of one opening of the database. They are registered in the target registry
      * itself and removed when that opening ends (unbindCaches), so a database re-opened with the same registry (a
      * demoted leader that becomes a standby again) exports its new caches instead of the closed ones: a registry
-     * keeps the first meter registered under a name and tags.
-     */
-
-    /*
-     * Function meters hold their object weakly: each reads an object the open database holds (the table format, the
-     * value store, the disk cache), never a lambda of its own, which the next GC would collect (freezing the count).
+     * keeps the first meter registered under a name and tags. Function meters hold their object weakly, so each
+     * reads an object the open database holds (the table format, the value store, the disk cache), never a lambda
+     * of its own, which the next GC would collect (freezing the count).
      */
 
     /** {@code cairn.lsm.block.cache.requests{kind=data|metadata,result=hit|miss}}: the block cache hit ratio. */

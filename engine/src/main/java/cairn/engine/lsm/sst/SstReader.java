@@ -15,8 +15,8 @@ import cairn.engine.store.StoreException;
  * Reads one SST. Opening fetches the index and bloom filter (through the metadata cache) and keeps them for
  * the reader's lifetime; every data block is one ranged read through the data cache, verified by CRC32C.
  * Below the memory caches, stored blocks (data, index, filter) are looked up in a local {@link RangeCache} (the
- * disk cache) before the store, and kept there after a store read unless the read is a scan that does not fill
- * caches (compaction). A disk copy that fails its block checksum is dropped and the block read from the store.
+ * disk cache) before the store and kept there after a store read; scans that do not fill caches (compaction) do
+ * not use it. A disk copy that fails its block checksum is dropped and the block read from the store.
  *
  * <p>Snapshot filtering: {@link #get} applies {@code maxSeq} itself (it returns the newest version at or
  * below it, tombstones included). {@link #scan} returns every version; the merge layer
@@ -183,7 +183,9 @@ public final class SstReader {
             long off = index.offset(i);
             int len = index.length(i);
             if (chunk == null || off < chunkOffset || off + len > chunkOffset + chunk.length) {
-                byte[] local = fromDisk(new RangeKey(objectKey, off, len), SstFormat.MAX_BLOCK_BYTES);
+                // Scans that do not fill caches (compaction) leave the disk cache alone: its counts stay those of
+                // foreground reads, and the chunked GETs are not broken up by per-block lookups.
+                byte[] local = fill ? fromDisk(new RangeKey(objectKey, off, len), SstFormat.MAX_BLOCK_BYTES) : null;
                 if (local != null) return new Block(local, objectKey);
                 chunkBytesNext = (int) Math.min(READ_AHEAD_BYTES_MAX, Math.max(len, 2L * chunkBytesNext));
                 int last = i;
