@@ -9,12 +9,14 @@ import cairn.election.RaftElector;
 import cairn.election.RaftPeer;
 import cairn.election.RoleController;
 import cairn.election.RoleStatus;
+import cairn.election.peer.PeerTls;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.crypto.Secret;
 import cairn.engine.crypto.ValueCodec;
 import cairn.engine.store.ObjectStore;
 import cairn.protocols.nbd.NbdExports;
 import cairn.server.config.CairnConfig;
+import cairn.server.config.ConfigException;
 import cairn.server.config.HaConfig;
 import cairn.server.config.HostPort;
 import cairn.server.metrics.Metrics;
@@ -40,23 +42,25 @@ final class HaStage implements AutoCloseable {
     private final RoleController controller;
     private volatile ProtocolServers servers;
 
-    private HaStage(CairnConfig config, HaConfig ha, ObjectStore store, ValueCodec codec, Metrics metrics, NodeStatus status) {
+    private HaStage(CairnConfig config, HaConfig ha, Optional<PeerTls> peerTls, ObjectStore store, ValueCodec codec,
+                    Metrics metrics, NodeStatus status) {
         this.store = store;
         String clientAddress = VolumeStage.clientAddress(config);
         this.volume = new HaVolume(store, VolumeStage.lsmOptions(config, metrics), VolumeStage.fsOptions(config),
                 codec, new Serving(config, status), metrics.registry());
-        this.elector = elector(config, ha, store, clientAddress);
+        this.elector = elector(config, ha, peerTls, store, clientAddress);
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
                 new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
                 Duration.ofMillis(ha.pollIntervalMs()), Duration.ofMillis(ha.storeTimeoutMs()), metrics.registry());
     }
 
     static HaStage start(CairnConfig config, HaConfig ha, Secret secret, Metrics metrics, NodeStatus status) {
+        Optional<PeerTls> peerTls = peerTls(config, ha);
         ObjectStore store = Stores.open(config, metrics.registry());
         try {
             status.volume(store.describe());
             ValueCodec codec = VolumeKeys.codec(store, secret, config, true);
-            var stage = new HaStage(config, ha, store, codec, metrics, status);
+            var stage = new HaStage(config, ha, peerTls, store, codec, metrics, status);
             stage.volume.startStandby();
             stage.controller.start();
             log.info("HA node {} ({} election) started as standby on {}", ha.nodeId(),
@@ -68,7 +72,31 @@ final class HaStage implements AutoCloseable {
         }
     }
 
-    private static Elector elector(CairnConfig config, HaConfig ha, ObjectStore store, String clientAddress) {
+    /**
+     * The peer TLS files, checked before anything else opens: a bad file is a config error naming it. Checked
+     * here and not when the config is read, because the key is readable by the service user only and other
+     * commands ({@code cairn status}) read the same config.
+     */
+    private static Optional<PeerTls> peerTls(CairnConfig config, HaConfig ha) {
+        if (ha.peerTls().isEmpty()) {
+            if (ha.mode() == HaConfig.Mode.RAFT) {
+                log.warn("the raft peer channel is not authenticated: set [ha] peer_tls_cert, peer_tls_key and"
+                        + " peer_tls_ca, or keep the raft addresses on a private network (SECURITY.md)");
+            }
+            return Optional.empty();
+        }
+        HaConfig.PeerTlsFiles files = ha.peerTls().get();
+        try {
+            PeerTls tls = PeerTls.load(files.cert(), files.key(), files.ca());
+            log.info("raft peer channel: mutual TLS as {}, peers must present a certificate from {}", tls.subject(), files.ca());
+            return Optional.of(tls);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.source() + ": [ha] " + e.getMessage());
+        }
+    }
+
+    private static Elector elector(CairnConfig config, HaConfig ha, Optional<PeerTls> peerTls, ObjectStore store,
+                                   String clientAddress) {
         return switch (ha.mode()) {
             case LEASE -> new LeaseElector(store, ha.nodeId(), ha.leaseMs(), ha.graceMs(), System::nanoTime);
             case RAFT -> {
@@ -78,7 +106,8 @@ final class HaStage implements AutoCloseable {
                                 p.raftAddress().equals(self) ? clientAddress : ""))
                         .toList();
                 var selfPeer = peers.stream().filter(p -> p.raftAddress().equals(self.toString())).findFirst().orElseThrow();
-                yield new RaftElector(selfPeer, peers, config.cache().dir().resolve("raft"), (int) ha.electionTimeoutMs(), false);
+                yield new RaftElector(selfPeer, peers, config.cache().dir().resolve("raft"), (int) ha.electionTimeoutMs(),
+                        false, peerTls);
             }
         };
     }

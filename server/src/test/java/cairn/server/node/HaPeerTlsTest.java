@@ -1,0 +1,85 @@
+package cairn.server.node;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import cairn.engine.testing.Await;
+import cairn.server.admin.TestCert;
+import cairn.server.config.CairnConfig;
+import cairn.server.config.ConfigException;
+import cairn.server.config.ConfigLoader;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code [ha] peer_tls_*}: two raft nodes on one bucket elect a leader over mutual TLS (each trusts a bundle of
+ * both self-signed certificates), and a bad key file stops the start with a config error that names it.
+ */
+class HaPeerTlsTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private CairnConfig config(String nodeId, int raftPort, List<Integer> ports, TestCert cert, Path ca) {
+        return new ConfigLoader(Map.of()).parse("""
+                [storage]
+                url = "file://store"
+                password = "pw"
+                [cache]
+                dir = "cache-%s"
+                [ha]
+                node_id = "%s"
+                raft_address = "127.0.0.1:%d"
+                peers = ["a@127.0.0.1:%d", "b@127.0.0.1:%d"]
+                election_timeout_ms = 1000
+                poll_interval_ms = 50
+                peer_tls_cert = "%s"
+                peer_tls_key = "%s"
+                peer_tls_ca = "%s"
+                """.formatted(nodeId, nodeId, raftPort, ports.get(0), ports.get(1), cert.certPem(), cert.keyPem(), ca),
+                "ha.toml", dir);
+    }
+
+    private TestCert cert(String name) throws Exception {
+        TestCert cert = TestCert.create(dir, name);
+        Files.setPosixFilePermissions(cert.keyPem(), PosixFilePermissions.fromString("rw-------"));
+        return cert;
+    }
+
+    private static int freePort() throws Exception {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void twoRaftNodesElectALeaderOverMutualTls() throws Exception {
+        TestCert a = cert("a");
+        TestCert b = cert("b");
+        Path ca = Files.writeString(dir.resolve("peers.pem"), Files.readString(a.certPem()) + Files.readString(b.certPem()));
+        List<Integer> ports = List.of(freePort(), freePort());
+        try (var nodeA = Node.start(config("a", ports.get(0), ports, a, ca), false);
+             var nodeB = Node.start(config("b", ports.get(1), ports, b, ca), false)) {
+            Await.until("one of the two leads", DEADLINE, () -> nodeA.status().leader() || nodeB.status().leader());
+            assertFalse(nodeA.status().leader() && nodeB.status().leader(), "two leaders");
+        }
+    }
+
+    @Test
+    void aPeerTlsKeyOthersCanReadIsAConfigErrorAtStart() throws Exception {
+        TestCert a = cert("a");
+        Files.setPosixFilePermissions(a.keyPem(), PosixFilePermissions.fromString("rw-r--r--"));
+        int port = freePort();
+        var config = config("a", port, List.of(port, freePort()), a, a.certPem());
+        var e = assertThrows(ConfigException.class, () -> Node.start(config, false));
+        assertTrue(e.getMessage().startsWith("ha.toml: [ha] peer_tls_key " + a.keyPem()), e.getMessage());
+        assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    }
+}
