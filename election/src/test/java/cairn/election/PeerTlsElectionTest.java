@@ -11,9 +11,16 @@ import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.RpcRequests;
 import com.alipay.sofa.jraft.rpc.impl.BoltRaftRpcFactory;
 import com.alipay.sofa.jraft.util.Endpoint;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +28,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The raft peer channel with mutual TLS ({@link PeerTls}): authenticated peers elect and fail over as over
@@ -114,6 +123,49 @@ class PeerTlsElectionTest {
             } finally {
                 client.shutdown();
             }
+        }
+    }
+
+    @Test
+    void connectionsBeyondThePendingHandshakeCapAreClosedAndTheSlotsComeBack() throws Exception {
+        try (var secure = new RaftGroup(dir, 1, ELECTION_TIMEOUT_MS)) {
+            secure.start("n0", member("n0"));
+            PeerTls tls = this.tls.get("n0");
+            var address = new InetSocketAddress("127.0.0.1", endpoint(secure).getPort());
+            var silent = new ArrayList<Socket>();
+            try {
+                // silent clients hold a handshake slot each (until the 10 s handshake timeout)
+                for (int i = 0; i <= PeerTls.PENDING_HANDSHAKES_MAX; i++) {
+                    var socket = new Socket();
+                    silent.add(socket);
+                    socket.connect(address, 10_000);
+                }
+                Await.until("a connection over the cap refused", DEADLINE, () -> tls.refusedConnections() >= 1);
+            } finally {
+                for (Socket socket : silent) socket.close();
+            }
+            // the closed clients give their slots back (as their close reaches the server): a member gets in again
+            SSLContext member = memberContext("n1");
+            Await.until("a member's handshake succeeds again", DEADLINE, () -> handshakes(member, address));
+        }
+    }
+
+    /** A client TLS context with a certificate for cluster member {@code cn}. */
+    private SSLContext memberContext(String cn) throws Exception {
+        var id = cluster.issue(Files.createDirectories(dir.resolve("pki")), cn, clusterCa);
+        return ((JdkSslContext) SslContextBuilder.forClient().keyManager(id.cert().toFile(), id.key().toFile())
+                .trustManager(clusterCa.toFile()).endpointIdentificationAlgorithm(null).sslProvider(SslProvider.JDK)
+                .build()).context();
+    }
+
+    /** True if a TLS handshake with {@code address} completes and the server presents a cluster certificate. */
+    private static boolean handshakes(SSLContext context, InetSocketAddress address) {
+        try (var socket = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.startHandshake();
+            return socket.getSession().getPeerPrincipal().getName().equals("CN=n0");
+        } catch (IOException e) {
+            return false; // refused: a slot not given back yet
         }
     }
 

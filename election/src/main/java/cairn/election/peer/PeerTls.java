@@ -47,6 +47,11 @@ import javax.net.ssl.SSLException;
  */
 public final class PeerTls {
 
+    /** A peer must finish its TLS handshake within this. */
+    public static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** At most this many accepted connections may be handshaking at once; more are closed at once. */
+    public static final int PENDING_HANDSHAKES_MAX = 64;
+
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)-----END \\1-----");
     private static final long PEM_FILE_BYTES_MAX = 1 << 20;

@@ -22,14 +22,12 @@ import org.slf4j.LoggerFactory;
  * codec on every connection, one shared instance for all of them. The front handler here is a sharable
  * initializer that gives each new connection its own {@link SslHandler} and a {@link Watch} behind it.
  *
- * <p>Bounds: a handshake must finish within {@link #HANDSHAKE_TIMEOUT_MS}, and at most
- * {@link #PENDING_HANDSHAKES_MAX} accepted connections may be handshaking at once; beyond that a new one is
+ * <p>Bounds: a handshake must finish within {@link PeerTls#HANDSHAKE_TIMEOUT_MS}, and at most
+ * {@link PeerTls#PENDING_HANDSHAKES_MAX} accepted connections may be handshaking at once; beyond that a new one is
  * closed at once. Refusals are counted and logged, at most one warning a second (the rest at debug).
  */
 final class PeerTlsChannels {
 
-    static final long HANDSHAKE_TIMEOUT_MS = 10_000;
-    static final int PENDING_HANDSHAKES_MAX = 64;
     private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Logger log = LoggerFactory.getLogger(PeerTlsChannels.class);
 
@@ -80,13 +78,13 @@ final class PeerTlsChannels {
 
         @Override
         protected void initChannel(Channel channel) {
-            if (server && pending.incrementAndGet() > PENDING_HANDSHAKES_MAX) {
+            if (server && pending.incrementAndGet() > PeerTls.PENDING_HANDSHAKES_MAX) {
                 pending.decrementAndGet();
-                refuse(channel, true, "more than " + PENDING_HANDSHAKES_MAX + " TLS handshakes pending");
+                refuse(channel, true, "more than " + PeerTls.PENDING_HANDSHAKES_MAX + " TLS handshakes pending");
                 return;
             }
             SslHandler ssl = context.newHandler(channel.alloc());
-            ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
+            ssl.setHandshakeTimeoutMillis(PeerTls.HANDSHAKE_TIMEOUT_MS);
             channel.pipeline().addLast("peerTls", ssl);
             channel.pipeline().addLast("peerTlsWatch", new Watch(server));
         }
