@@ -20,6 +20,7 @@ import cairn.server.config.ConfigException;
 import cairn.server.config.HaConfig;
 import cairn.server.config.HostPort;
 import cairn.server.metrics.Metrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +50,9 @@ final class HaStage implements AutoCloseable {
         this.volume = new HaVolume(store, VolumeStage.lsmOptions(config, metrics), VolumeStage.fsOptions(config),
                 codec, new Serving(config, status), metrics.registry());
         this.elector = elector(config, ha, peerTls, store, clientAddress);
+        peerTls.ifPresent(tls -> FunctionCounter.builder("cairn.ha.peer.refused.connections", tls, PeerTls::refusedConnections)
+                .description("raft peer connections refused: failed TLS handshakes, either side, and the pending-handshake cap")
+                .register(metrics.registry()));
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
                 new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
                 Duration.ofMillis(ha.pollIntervalMs()), Duration.ofMillis(ha.storeTimeoutMs()), metrics.registry());

@@ -69,6 +69,7 @@ class HaPeerTlsTest {
              var nodeB = Node.start(config("b", ports.get(1), ports, b, ca), false)) {
             Await.until("one of the two leads", DEADLINE, () -> nodeA.status().leader() || nodeB.status().leader());
             assertEquals("CN=localhost", tlsPeer(ports.get(0), a, ca), "the raft port speaks TLS with the node's certificate");
+            assertTrue(nodeA.metrics().scrape().contains("cairn_ha_peer_refused_connections_total"), "the refusal counter is exported");
         }
     }
 
