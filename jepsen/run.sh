@@ -27,7 +27,8 @@ for a in "$@"; do
   case "$a" in --net) prev="--net"; continue ;; esac
   [ "$prev" = "--nemesis" ] && [[ ",$a," == *,partition,* ]] && net=netns
   [ "$prev" = "--nodes" ] && nodes="$a"
-  if [ -e "$a" ]; then args+=("$(readlink -f "$a")"); else args+=("$a"); fi
+  # the command word stays a word even where a file of that name exists (jepsen/test is a directory)
+  if [ ${#args[@]} -gt 0 ] && [ -e "$a" ]; then args+=("$(readlink -f "$a")"); else args+=("$a"); fi
   prev="$a"
 done
 cd "$here"

@@ -1,11 +1,13 @@
 (ns cairn.jepsen.cli
   "jepsen/run.sh entry point: `test` runs a workload against a local cluster, `check` re-checks a saved
-  history.edn. Exits non-zero unless the result is valid."
+  history.edn, `quickcheck` searches for (and shrinks) a failing crashfs sequence. Exits non-zero unless
+  the result is valid."
   (:require [cairn.jepsen.core :as core]
             [cairn.jepsen.db :as db]
             [cairn.jepsen.gen :as gen]
             [cairn.jepsen.history :as h]
             [cairn.jepsen.nemesis :as nemesis]
+            [cairn.jepsen.quickcheck :as quickcheck]
             [cairn.jepsen.checker.append :as append]
             [cairn.jepsen.checker.set-full :as set-full]
             [cairn.jepsen.checker.wgl :as wgl]
@@ -38,15 +40,16 @@
 
 (def options
   [[nil "--workload W" "append | set | register | crashfs | block | honesty" :default "append" :validate [workloads "unknown workload"]]
-   [nil "--nemesis LIST" "comma-separated: kill, pause, partition, s3 (none: no faults)" :default #{:kill} :default-desc "kill"
-    :parse-fn keywords :validate [#(every? #{:kill :pause :partition :s3 :none} %) "unknown nemesis"]]
+   [nil "--nemesis LIST" "comma-separated: kill, pause, partition, s3, failover (none: no faults)" :default #{:kill}
+    :default-desc "kill" :parse-fn keywords
+    :validate [#(every? #{:kill :pause :partition :s3 :failover :none} %) "unknown nemesis"]]
    [nil "--partitions LIST" "partition specs to draw from: leader, one, majority, majorities-ring, leader-s3"
     :default (set nemesis/partition-specs) :default-desc "all" :parse-fn keywords
     :validate [#(every? (set nemesis/partition-specs) %) "unknown partition spec"]]
    [nil "--s3-faults LIST" (str "S3 fault sets to draw from: " (str/join ", " (map name (keys nemesis/s3-faults))))
     :default (set (keys nemesis/s3-faults)) :default-desc "all" :parse-fn keywords
     :validate [#(every? nemesis/s3-faults %) "unknown S3 fault set"]]
-   [nil "--protocol P" "nfs | 9p (register, append, set)" :default :nfs :parse-fn keyword
+   [nil "--protocol P" "nfs | 9p (register, append, set, crashfs, quickcheck)" :default :nfs :parse-fn keyword
     :validate [#{:nfs :9p} "nfs or 9p"]]
    [nil "--bucket B" "file | s3 (an in-memory S3 server behind the chaos proxy; implied by --nemesis s3)"
     :default :file :parse-fn keyword :validate [#{:file :s3} "file or s3"]]
@@ -56,6 +59,11 @@
    [nil "--time-limit S" "seconds of faults and load" :default 60 :parse-fn #(Integer/parseInt %)]
    [nil "--interval S" "seconds between fault and heal" :default 10 :parse-fn #(Integer/parseInt %)]
    [nil "--rate R" "ops per second across all workers" :default 20 :parse-fn #(Double/parseDouble %)]
+   [nil "--tests N" "quickcheck: op sequences to try" :default 30 :parse-fn #(Integer/parseInt %)]
+   [nil "--max-ops N" "quickcheck: longest op sequence" :default 40 :parse-fn #(Integer/parseInt %)]
+   [nil "--seed S" "quickcheck: test.check seed (printed by every run)" :parse-fn #(Long/parseLong %)]
+   [nil "--shrink-time S" "quickcheck: seconds spent shrinking a failure" :default 300
+    :parse-fn #(Integer/parseInt %)]
    [nil "--jar PATH" "the cairn server jar" :default "server/target/cairn.jar"]
    [nil "--store DIR" "where runs are written" :default "store"]])
 
@@ -109,6 +117,9 @@
     (let [ok? (case cmd
                 "test" (run-test options)
                 "check" (check-file (:workload options) (first arguments))
-                (do (println "usage: run.sh test|check [options] [history.edn]\n" summary) false))]
+                "quickcheck" (if (= "crashfs" (:workload options))
+                               (quickcheck/run! (assoc options :shrink-ms (* 1000 (:shrink-time options))))
+                               (do (println "quickcheck: only --workload crashfs") false))
+                (do (println "usage: run.sh test|check|quickcheck [options] [history.edn]\n" summary) false))]
       (shutdown-agents)
       (System/exit (if ok? 0 1)))))

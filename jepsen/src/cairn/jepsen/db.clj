@@ -127,6 +127,18 @@
       (swap! (:procs cluster) assoc node p)
       p)))
 
+(defn failover!
+  "Planned handover: `cairn failover --to target` on the leader's admin socket (the CLI, as an operator runs
+  it). Returns the node's answer, or [:refused output] when the command failed."
+  [cluster leader target]
+  (let [p (-> (ProcessBuilder. ^java.util.List
+                               [(java-bin) "-Xmx64m" "-XX:+UseSerialGC" "-XX:TieredStopAtLevel=1" "-jar" (:jar cluster)
+                                "failover" "-c" (.getPath (io/file (:dir cluster) leader "cairn.toml")) "--to" target])
+              (.redirectErrorStream true)
+              (.start))
+        out (str/trim (slurp (.getInputStream p)))]
+    (if (zero? (.waitFor p)) out [:refused out])))
+
 (defn setup! [cluster]
   (if (:s3? cluster) (start-s3! cluster) (.mkdirs (io/file (:dir cluster) "bucket")))
   (let [key (io/file (:dir cluster) "key")

@@ -5,7 +5,9 @@
              acknowledge anything)
   :partition nft drop rules inside the nodes' namespaces (specs in cairn.jepsen.net/grudge), later heal
   :s3        faults injected by the chaos S3 proxy (latency, 503 SlowDown, resets, lost responses, pauses;
-             per operation and key prefix), later cleared"
+             per operation and key prefix), later cleared
+  :failover  a planned handover (`cairn failover --to N` on the leader's admin socket) to a random other
+             node, every interval; it has nothing to heal, so its 'heal' is the next handover"
   (:require [cairn.jepsen.core :as core]
             [cairn.jepsen.db :as db]
             [cairn.jepsen.gen :as gen]
@@ -65,12 +67,18 @@
     (net/apply-grudge! g #(db/host cluster %) #(db/netns-of cluster %))
     [:isolated (into (sorted-map) (update-vals g (comp vec sort)))]))
 
+(defn- hand-over! [cluster]
+  (if-let [l (db/leader cluster)]
+    (let [to (rand-nth (vec (remove #{l} (:nodes cluster))))]
+      {:from l :to to :answer (db/failover! cluster l to)})
+    :no-leader))
+
 (defn- heal-network! [cluster]
   (net/heal! (cond-> (:nodes cluster) (:s3? cluster) (conj "s3")) #(db/netns-of cluster %)))
 
 (defn nemesis
   "Handles :kill / :restart / :pause / :resume (value :leader, :one or :all), :start-partition (value a
-  grudge spec) / :stop-partition, :start-s3 (value a key of `s3-faults`) / :stop-s3."
+  grudge spec) / :stop-partition, :start-s3 (value a key of `s3-faults`) / :stop-s3, :failover."
   [cluster]
   (let [paused (atom #{})]
     (reify core/Nemesis
@@ -84,7 +92,8 @@
             :start-partition (partition! cluster value)
             :stop-partition (heal-network! cluster)
             :start-s3 (start-s3-fault! cluster value)
-            :stop-s3 (stop-s3-faults! cluster))))
+            :stop-s3 (stop-s3-faults! cluster)
+            :failover (hand-over! cluster))))
       (teardown! [_ _]
         (when (:netns cluster) (heal-network! cluster))
         (when (:s3? cluster) (stop-s3-faults! cluster))
@@ -99,16 +108,18 @@
 
 (defn generator
   "Alternates a fault and its heal every interval-s seconds, drawing among `faults` (#{:kill :pause
-  :partition :s3}); `partitions` and `s3-fault-names` are the specs to draw from."
+  :partition :s3 :failover}); `partitions` and `s3-fault-names` are the specs to draw from."
   [faults interval-s {:keys [partitions s3-fault-names]
                       :or {partitions partition-specs s3-fault-names (keys s3-faults)}}]
   (let [starts (cond-> []
                  (faults :kill) (conj (fn [] {:f :kill :value :leader}))
                  (faults :pause) (conj (fn [] {:f :pause :value :leader}))
                  (faults :partition) (conj (fn [] {:f :start-partition :value (rand-nth partitions)}))
-                 (faults :s3) (conj (fn [] {:f :start-s3 :value (rand-nth s3-fault-names)})))
+                 (faults :s3) (conj (fn [] {:f :start-s3 :value (rand-nth s3-fault-names)}))
+                 (faults :failover) (conj (fn [] {:f :failover :value :leader})))
         heals {:kill {:f :restart :value :all} :pause {:f :resume :value :all}
-               :start-partition {:f :stop-partition :value nil} :start-s3 {:f :stop-s3 :value nil}}
+               :start-partition {:f :stop-partition :value nil} :start-s3 {:f :stop-s3 :value nil}
+               :failover {:f :failover :value :leader}}
         last-fault (atom nil)]
     (when (seq starts)
       (gen/delay* interval-s

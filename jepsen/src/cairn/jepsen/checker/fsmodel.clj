@@ -99,6 +99,26 @@
                    (entry s value) (ok s)
                    :else (fail :does-not-exist)))))
 
+(defn- power-set [xs]
+  (reduce (fn [sets x] (into sets (map #(conj % x) sets))) [#{}] xs))
+
+(defn steps
+  "The states a successful op passes through before its final one. The clients perform :write as create (when
+  absent), truncate, write; :append as create (when absent), write; and :rm of a directory one entry at a
+  time, children first. Each step is its own durable operation, so a crash may persist any prefix of them."
+  [s {:keys [f value]}]
+  (case f
+    :write (let [[path] value e (entry s path)]
+             (cond (nil? e) [(create-file s path)]
+                   (= :file (:type e)) [(set-data s path "")]
+                   :else []))
+    :append (let [[path] value] (if (entry s path) [] [(create-file s path)]))
+    :rm (let [below (filter #(under? value %) (keys (:entries s)))
+              closed? (fn [gone] (every? (fn [d] (every? gone (filter #(under? d %) below))) gone))]
+          (for [gone (power-set below) :when (and (seq gone) (closed? gone))]
+            (gc-inodes (update s :entries #(apply dissoc % gone)))))
+    []))
+
 (def ^:private max-worlds 20000)
 
 (defn- explains? [[_ [t v]] done]
@@ -122,15 +142,21 @@
             [:lose-unfsynced-writes :info] (let [w (reduce into #{} since-barrier)] (recur (rest ops) w [w]))
             [:lose-unfsynced-writes :ok] (let [w (reduce into #{} since-barrier)] (recur (rest ops) w [w]))
             (let [inv (if (= :read (:f op)) (assoc op :value [(first (:value op)) nil]) op*)
-                  results (map #(apply-op % inv) worlds)
+                  results (map (fn [w] [w (apply-op w inv)]) worlds)
+                  kept (case (:type op)
+                         :info results
+                         (filter #(explains? (second %) op) results))
+                  ;; states a crash may persist: the steps of every op that took effect, then its result
+                  between (set (mapcat (fn [[w [_ [t]]]] (when (= :ok t) (steps w inv))) kept))
                   worlds' (case (:type op)
-                            :info (into worlds (map first results))
-                            (set (map first (filter #(explains? % op) results))))]
+                            ;; an op with an unknown outcome may also have stopped part-way
+                            :info (-> worlds (into (map (comp first second) kept)) (into between))
+                            (set (map (comp first second) kept)))]
               (if (empty? worlds')
                 {:valid? false :op op
-                 :expected (vec (distinct (map second (take 5 results))))
+                 :expected (vec (distinct (map (comp second second) (take 5 results))))
                  :candidate-count (count worlds)}
                 (if (and (= :fsync (:f op)) (= :ok (:type op)))
                   (recur (rest ops) worlds' [worlds'])
-                  (recur (rest ops) worlds' (conj since-barrier worlds')))))))
+                  (recur (rest ops) worlds' (conj since-barrier (into worlds' between))))))))
         {:valid? true :final-candidates (count worlds)}))))

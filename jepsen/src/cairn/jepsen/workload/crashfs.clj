@@ -1,95 +1,73 @@
 (ns cairn.jepsen.workload.crashfs
-  "local-fs-style crash testing over NFS on one node: single-threaded file operations in the local-fs
-  vocabulary (paths are vectors from {a, b}, data are hex strings), writes UNSTABLE, :fsync = COMMIT (a
-  barrier), and :lose-unfsynced-writes = SIGKILL the server, restart it, reconnect. Checked against
-  Cairn's contract: after a crash the tree is the state after a prefix of the operations that contains
-  everything before the last successful fsync."
+  "local-fs-style crash testing on one node over NFS or 9P: single-threaded file operations in the local-fs
+  vocabulary (paths are vectors from {a, b}, data are hex strings), writes not durable until :fsync (NFS
+  UNSTABLE + COMMIT; 9P Twrite + Tfsync), and :lose-unfsynced-writes = SIGKILL the server, restart it,
+  reconnect. Checked against Cairn's contract: after a crash the tree is the state after a prefix of the
+  operations that contains everything before the last successful fsync."
   (:require [cairn.jepsen.core :as core]
             [cairn.jepsen.db :as db]
             [cairn.jepsen.gen :as gen]
-            [cairn.jepsen.nfs :as nfs]
+            [cairn.jepsen.tree :as tree]
             [cairn.jepsen.checker.fsmodel :as fsmodel]
-            [clojure.string :as str])
-  (:import (cairn.protocols.nfs Nfs3)
-           (cairn.protocols.nfs.client NfsClient NfsException)
-           (java.util HexFormat)))
+            [clojure.test.check.generators :as g])
+  (:import (java.util HexFormat)))
 
 (def ^:private hex (HexFormat/of))
 
-(defn- rm-tree! [{:keys [^NfsClient client] :as conn} path]
-  (let [parent (nfs/lookup conn (vec (butlast path)))
-        fh (nfs/lookup conn path)
-        attr (.getattr client fh)]
-    (if (= cairn.engine.fs.FileType/DIRECTORY (.type attr))
-      (do (doseq [e (.listAll client fh) :when (not (#{"." ".."} (.name e)))]
-            (rm-tree! conn (conj path (.name e))))
-          (.rmdir client parent (last path)))
-      (.remove client parent (last path)))))
-
-(defn- apply! [{:keys [^NfsClient client] :as conn} {:keys [f value]}]
+(defn- apply! [t {:keys [f value]}]
   (case f
-    :read (let [[path] value fh (nfs/lookup conn path)]
-            (when (= cairn.engine.fs.FileType/DIRECTORY (.type (.getattr client fh)))
-              (throw (NfsException. "READ" Nfs3/ERR_ISDIR)))
-            [path (.formatHex hex (nfs/read-all conn fh))])
-    :write (let [[path data] value fh (nfs/create! conn path)]
-             (nfs/truncate! conn fh 0)
-             (nfs/write! conn fh 0 (.parseHex hex data) Nfs3/UNSTABLE)
-             value)
-    :append (let [[path data] value fh (nfs/create! conn path)]
-              (nfs/write! conn fh (nfs/size conn fh) (.parseHex hex data) Nfs3/UNSTABLE)
-              value)
-    :truncate (let [[path delta] value fh (nfs/lookup conn path)]
-                (nfs/truncate! conn fh (max 0 (+ delta (nfs/size conn fh))))
-                value)
-    :mkdir (do (.mkdir client (nfs/lookup conn (vec (butlast value))) (last value) cairn.engine.fs.SetAttr/NONE) value)
-    :rm (do (rm-tree! conn value) value)
-    :mv (let [[from to] value]
-          (.rename client (nfs/lookup conn (vec (butlast from))) (last from)
-                   (nfs/lookup conn (vec (butlast to))) (last to))
-          value)
-    :ln (let [[from to] value]
-          (.link client (nfs/lookup conn from) (nfs/lookup conn (vec (butlast to))) (last to))
-          value)
-    :fsync (do (nfs/commit! conn (nfs/lookup conn value)) value)))
+    :read (let [[path] value] [path (.formatHex hex (tree/read-file t path))])
+    :write (let [[path data] value] (tree/write-file! t path (.parseHex hex data)) value)
+    :append (let [[path data] value] (tree/append-file! t path (.parseHex hex data)) value)
+    :truncate (let [[path delta] value] (tree/truncate-file! t path delta) value)
+    :mkdir (do (tree/mkdir! t value) value)
+    :rm (do (tree/rm-tree! t value) value)
+    :mv (let [[from to] value] (tree/mv! t from to) value)
+    :ln (let [[from to] value] (tree/ln! t from to) value)
+    :fsync (do (tree/fsync! t value) value)))
 
-(defrecord Client [cluster conn]
+(defn invoke
+  "Performs op on tree t (a crash restarts the cluster's only node): :ok, :fail with the POSIX error the model
+  knows, or :info when the outcome is unknown (a crash, another error)."
+  [cluster t op]
+  (if (= :lose-unfsynced-writes (:f op))
+    (do (db/crash! cluster (first (:nodes cluster)))
+        {:type :info})
+    (try {:type :ok :value (apply! t op)}
+         (catch clojure.lang.ExceptionInfo e
+           (if-let [k (:fs-error (ex-data e))] {:type :fail :error k} (throw e))))))
+
+(defrecord Client [cluster protocol t]
   core/Client
-  (open-client [this _ _] (assoc this :conn (let [n (first (:nodes cluster))] (nfs/connect (db/host cluster n) (db/nfs-port cluster n)))))
-  (invoke! [this _ op]
-    (if (= :lose-unfsynced-writes (:f op))
-      (do (db/crash! cluster (first (:nodes cluster)))
-          {:type :info})
-      (try {:type :ok :value (apply! conn op)}
-           (catch NfsException e
-             (if-let [k (nfs/error-keyword (.status e))]
-               {:type :fail :error k}
-               {:type :info :error [:nfs (.status e)]})))))
-  (close-client [_ _] (nfs/close conn)))
+  (open-client [this _ _] (assoc this :t (tree/connect cluster protocol (first (:nodes cluster)))))
+  (invoke! [_ _ op] (invoke cluster t op))
+  (close-client [_ _] (tree/close! t)))
 
-(def ^:private names ["a" "b"])
-(defn- rand-path [] (vec (repeatedly (inc (rand-int 2)) #(rand-nth names))))
-(defn- rand-hex [] (.formatHex hex (byte-array (repeatedly (inc (rand-int 4)) #(rand-int 256)))))
+(def ^:private path-g (g/vector (g/elements ["a" "b"]) 1 2))
+(def ^:private hex-g (g/fmap #(.formatHex hex (byte-array %)) (g/vector (g/choose -128 127) 1 4)))
 
-(defn- rand-op []
-  (let [r (rand-int 20)]
-    ;; crashes (a restart takes seconds) are drawn rarely so that each crash follows a few dozen ops
-    (cond (< r 6) {:f :read :value [(rand-path) nil]}
-          (< r 8) {:f :write :value [(rand-path) (rand-hex)]}
-          (< r 10) {:f :append :value [(rand-path) (rand-hex)]}
-          (< r 11) {:f :truncate :value [(rand-path) (- (rand-int 5) 2)]}
-          (< r 12) {:f :mkdir :value (rand-path)}
-          (< r 13) {:f :rm :value (rand-path)}
-          (< r 14) {:f :mv :value [(rand-path) (rand-path)]}
-          (< r 15) {:f :ln :value [(rand-path) (rand-path)]}
-          (< r 18) {:f :fsync :value (rand-path)}
-          (zero? (rand-int 20)) {:f :lose-unfsynced-writes :value nil}
-          :else {:f :read :value [(rand-path) nil]})))
+(def op-g
+  "One crashfs op, as a test.check generator (so quickcheck can shrink sequences of them). Crashes (a restart
+  takes seconds) are rare so that each follows a few dozen ops."
+  (g/frequency [[30 (g/fmap (fn [p] {:f :read :value [p nil]}) path-g)]
+                [10 (g/fmap (fn [[p h]] {:f :write :value [p h]}) (g/tuple path-g hex-g))]
+                [10 (g/fmap (fn [[p h]] {:f :append :value [p h]}) (g/tuple path-g hex-g))]
+                [5 (g/fmap (fn [[p d]] {:f :truncate :value [p d]}) (g/tuple path-g (g/choose -2 2)))]
+                [5 (g/fmap (fn [p] {:f :mkdir :value p}) path-g)]
+                [5 (g/fmap (fn [p] {:f :rm :value p}) path-g)]
+                [5 (g/fmap (fn [v] {:f :mv :value v}) (g/tuple path-g path-g))]
+                [5 (g/fmap (fn [v] {:f :ln :value v}) (g/tuple path-g path-g))]
+                [15 (g/fmap (fn [p] {:f :fsync :value p}) path-g)]
+                [1 (g/return {:f :lose-unfsynced-writes :value nil})]]))
 
-(defn workload [{:keys [cluster]}]
-  {:client (->Client cluster nil)
+(def final-reads
+  "Reads of every path after the run."
+  (for [p [["a"] ["b"] ["a" "a"] ["a" "b"] ["b" "a"] ["b" "b"]]] {:f :read :value [p nil]}))
+
+(defn workload [{:keys [cluster protocol]}]
+  {:client (->Client cluster protocol nil)
    ;; a crash is SIGKILL + restart + recovery: give it far longer than a filesystem op
    :op-timeouts-ms {:lose-unfsynced-writes 120000}
-   :generator (gen/repeat* rand-op)
-   :final-generator (gen/seq* (for [p [["a"] ["b"] ["a" "a"] ["a" "b"] ["b" "a"] ["b" "b"]]] {:f :read :value [p nil]}))
+   :generator (gen/repeat* #(g/generate op-g))
+   :final-generator (gen/seq* final-reads)
    :checker (fn [_ history] (fsmodel/check history))})

@@ -88,3 +88,26 @@
   ;; Linux answers EINVAL for a -> a/x even when a/x is an existing file
   (is (true? (:valid? (fsm/check (done [[:ok :mkdir ["a"]] [:ok :write [["a" "x"] "01"]]
                                         [:fail :mv [["a"] ["a" "x"]] :error :cannot-move-inside-self]]))))))
+
+(deftest a-crash-may-persist-part-of-a-write
+  ;; quickcheck found this: write = CREATE, SETATTR size 0, WRITE; a crash can keep the empty new file
+  (is (true? (:valid? (fsm/check (done [[:ok :write [["b"] "d63793"]] [:info :lose-unfsynced-writes nil]
+                                        [:ok :read [["b"] ""]]])))))
+  (is (true? (:valid? (fsm/check (done [[:ok :write [["b"] "01"]] [:ok :fsync ["b"]] [:ok :write [["b"] "02"]]
+                                        [:info :lose-unfsynced-writes nil] [:ok :read [["b"] ""]]])))))
+  (is (false? (:valid? (fsm/check (done [[:ok :write [["b"] "01"]] [:ok :fsync ["b"]] [:ok :append [["b"] "02"]]
+                                         [:info :lose-unfsynced-writes nil] [:ok :read [["b"] ""]]]))))
+      "an append never passes through an empty file"))
+
+(deftest a-crash-may-persist-part-of-a-recursive-rm
+  (let [h (fn [reads] (done (into [[:ok :mkdir ["d"]] [:ok :write [["d" "x"] "01"]] [:ok :write [["d" "y"] "02"]]
+                                   [:ok :fsync ["d"]] [:ok :rm ["d"]] [:info :lose-unfsynced-writes nil]]
+                                  reads)))]
+    (is (true? (:valid? (fsm/check (h [[:fail :read [["d" "x"] nil] :error :does-not-exist]
+                                       [:ok :read [["d" "y"] "02"]]])))))
+    (is (true? (:valid? (fsm/check (h [[:fail :read [["d" "x"] nil] :error :does-not-exist]
+                                       [:fail :read [["d" "y"] nil] :error :does-not-exist]
+                                       [:fail :read [["d"] nil] :error :not-file]])))))
+    (is (false? (:valid? (fsm/check (h [[:fail :read [["d"] nil] :error :does-not-exist]
+                                        [:ok :read [["d" "y"] "02"]]]))))
+        "the directory goes last")))

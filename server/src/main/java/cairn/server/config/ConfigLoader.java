@@ -148,10 +148,13 @@ public final class ConfigLoader {
         NfsExportOptions export = nfsSection.map(ConfigLoader::nfsExport).orElse(NfsExportOptions.DEFAULT);
         nfsSection.ifPresent(Section::finish);
         var ninep = s.table("ninep").map(t -> finished(t, listener(t, paths, true)));
-        var nbd = s.table("nbd").map(t -> finished(t, listener(t, paths, true)));
+        Optional<Section> nbdSection = s.table("nbd");
+        var nbd = nbdSection.map(t -> listener(t, paths, true));
+        Optional<NbdTlsConfig> nbdTls = nbdSection.flatMap(t -> nbdTls(t, paths));
+        nbdSection.ifPresent(Section::finish);
         var http = s.table("http").map(t -> finished(t, listener(t, paths, false)));
         s.finish();
-        return new ServersConfig(nfs, ninep, nbd, http, export);
+        return new ServersConfig(nfs, ninep, nbd, http, export, nbdTls);
     }
 
     private static <T> T finished(Section s, T value) {
@@ -176,6 +179,31 @@ public final class ConfigLoader {
         }
         var squash = allSquash ? NfsExportOptions.Squash.ALL : rootSquash ? NfsExportOptions.Squash.ROOT : NfsExportOptions.Squash.NONE;
         return new NfsExportOptions(readOnly, squash, anonUid, anonGid, networks);
+    }
+
+    /**
+     * {@code tls}, {@code tls_cert}, {@code tls_key} and {@code tls_ca} of {@code [servers.nbd]}. Whether the
+     * files exist and hold what they should is checked when the node starts (a config may be read by commands
+     * that cannot read the key, such as {@code cairn status}).
+     */
+    private static Optional<NbdTlsConfig> nbdTls(Section s, PathResolver paths) {
+        String mode = s.string("tls", "off");
+        Optional<Path> cert = s.optString("tls_cert").map(paths::resolve);
+        Optional<Path> key = s.optString("tls_key").map(paths::resolve);
+        Optional<Path> ca = s.optString("tls_ca").map(paths::resolve);
+        if (cert.isPresent() != key.isPresent()) throw s.error(cert.isPresent() ? "tls_cert" : "tls_key", "tls_cert and tls_key go together");
+        switch (mode) {
+            case "off" -> {
+                if (cert.isPresent() || ca.isPresent()) {
+                    throw s.error(cert.isPresent() ? "tls_cert" : "tls_ca", "only used with tls = \"optional\" or \"required\" (tls is \"off\")");
+                }
+                return Optional.empty();
+            }
+            case "optional", "required" -> { }
+            default -> throw s.error("tls", "'" + mode + "' must be \"off\", \"optional\" or \"required\"");
+        }
+        if (cert.isEmpty()) throw s.error("tls", "tls = \"" + mode + "\" needs tls_cert and tls_key (PEM certificate chain and private key)");
+        return Optional.of(new NbdTlsConfig(mode.equals("required"), cert.get(), key.orElseThrow(), ca));
     }
 
     private static Cidr network(Section s, String text) {

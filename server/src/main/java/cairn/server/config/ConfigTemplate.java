@@ -46,6 +46,11 @@ public final class ConfigTemplate {
             # NBD block devices (the files in /.nbd/).
             addresses = ["127.0.0.1:10809"]
             # unix_socket = "/run/cairn/nbd.sock"
+            # STARTTLS: "off" (default), "optional" or "required"; tls_ca also requires client certificates.
+            # tls = "required"
+            # tls_cert = "/etc/cairn/tls/nbd-cert.pem"
+            # tls_key = "/etc/cairn/tls/nbd-key.pem"
+            # tls_ca = "/etc/cairn/tls/clients-ca.pem"
 
             [servers.http]
             # /metrics (Prometheus), /health/live, /health/ready, /health/leader.

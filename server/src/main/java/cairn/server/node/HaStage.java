@@ -43,12 +43,12 @@ final class HaStage implements AutoCloseable {
     private final RoleController controller;
     private volatile ProtocolServers servers;
 
-    private HaStage(CairnConfig config, HaConfig ha, Optional<PeerTls> peerTls, ObjectStore store, ValueCodec codec,
-                    Metrics metrics, NodeStatus status) {
+    private HaStage(CairnConfig config, HaConfig ha, Optional<PeerTls> peerTls, Optional<NbdTls> nbdTls, ObjectStore store,
+                    ValueCodec codec, Metrics metrics, NodeStatus status) {
         this.store = store;
         String clientAddress = VolumeStage.clientAddress(config);
         this.volume = new HaVolume(store, VolumeStage.lsmOptions(config, metrics), VolumeStage.fsOptions(config),
-                codec, new Serving(config, status), metrics.registry());
+                codec, new Serving(config, nbdTls, status), metrics.registry());
         this.elector = elector(config, ha, peerTls, store, clientAddress);
         peerTls.ifPresent(tls -> FunctionCounter.builder("cairn.ha.peer.refused.connections", tls, PeerTls::refusedConnections)
                 .description("raft peer connections refused: failed TLS handshakes, either side, and the pending-handshake cap")
@@ -58,13 +58,14 @@ final class HaStage implements AutoCloseable {
                 Duration.ofMillis(ha.pollIntervalMs()), Duration.ofMillis(ha.storeTimeoutMs()), metrics.registry());
     }
 
-    static HaStage start(CairnConfig config, HaConfig ha, Secret secret, Metrics metrics, NodeStatus status) {
+    static HaStage start(CairnConfig config, HaConfig ha, Optional<NbdTls> nbdTls, Secret secret, Metrics metrics,
+            NodeStatus status) {
         Optional<PeerTls> peerTls = peerTls(config, ha);
         ObjectStore store = Stores.open(config, metrics.registry());
         try {
             status.volume(store.describe());
             ValueCodec codec = VolumeKeys.codec(store, secret, config, true);
-            var stage = new HaStage(config, ha, peerTls, store, codec, metrics, status);
+            var stage = new HaStage(config, ha, peerTls, nbdTls, store, codec, metrics, status);
             stage.volume.startStandby();
             stage.controller.start();
             log.info("HA node {} ({} election) started as standby on {}", ha.nodeId(),
@@ -165,16 +166,18 @@ final class HaStage implements AutoCloseable {
     /** Starts the protocol servers when this node is promoted; stops them when it is demoted. */
     private final class Serving implements HaVolume.Serving {
         private final CairnConfig config;
+        private final Optional<NbdTls> nbdTls;
         private final NodeStatus status;
 
-        Serving(CairnConfig config, NodeStatus status) {
+        Serving(CairnConfig config, Optional<NbdTls> nbdTls, NodeStatus status) {
             this.config = config;
+            this.nbdTls = nbdTls;
             this.status = status;
         }
 
         @Override
         public void start(FileSystem fs) throws Exception {
-            servers = ProtocolServers.start(config.servers(), fs, false, status);
+            servers = ProtocolServers.start(config.servers(), nbdTls, fs, false, status);
             status.leader(true, fs.writeVerifier());
         }
 

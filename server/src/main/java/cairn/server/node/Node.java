@@ -80,6 +80,7 @@ public final class Node implements AutoCloseable {
     private void startStages() throws IOException {
         Logging.context(new Logging.Context(config.ha().map(HaConfig::nodeId).orElse(Logging.hostName()), this::role, status::epoch));
         log.info("cairn {} starting from {}{}", Version.get(), config.source(), readOnly ? " (read-only)" : "");
+        Optional<NbdTls> nbdTls = NbdTls.load(config.source(), config.servers().nbdTls()); // bad files fail here, first
         stages.push(new Stage("metrics", metrics));
         admin.register("status", args -> statusMap());
         var adminServer = AdminServer.start(adminSocket(config), admin);
@@ -90,7 +91,7 @@ public final class Node implements AutoCloseable {
         startHttp();
         Secret secret = Secrets.resolve(config.storage().key());
         if (config.ha().isPresent() && !readOnly) {
-            ha = HaStage.start(config, config.ha().get(), secret, metrics, status);
+            ha = HaStage.start(config, config.ha().get(), nbdTls, secret, metrics, status);
             stages.push(new Stage("HA volume", ha));
             NbdAdmin.register(admin, ha::fileSystem, ha::nbdExports);
             CheckpointAdmin.register(admin, ha::db, ha::notLeader);
@@ -102,7 +103,7 @@ public final class Node implements AutoCloseable {
         volume = VolumeStage.open(config, readOnly, secret, metrics, status);
         stages.push(new Stage("volume", volume));
         CheckpointAdmin.register(admin, volume.db());
-        var servers = volume.startServers(config.servers(), readOnly, status);
+        var servers = volume.startServers(config.servers(), nbdTls, readOnly, status);
         stages.push(new Stage("protocol servers", servers));
         FileSystem fs = volume.fileSystem();
         NbdAdmin.register(admin, () -> Optional.of(fs), servers::nbdExports);

@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +35,14 @@ final class ProtocolServers implements AutoCloseable {
 
     private ProtocolServers() {}
 
-    static ProtocolServers start(ServersConfig servers, FileSystem fs, boolean readOnly, NodeStatus status) throws IOException {
+    /** @param nbdTls the NBD server's TLS (loaded once at node start), empty when {@code tls = "off"} */
+    static ProtocolServers start(ServersConfig servers, Optional<NbdTls> nbdTls, FileSystem fs, boolean readOnly,
+            NodeStatus status) throws IOException {
         var result = new ProtocolServers();
         try {
             servers.nfs().ifPresent(l -> result.startNfs(l, servers.nfsExport(), fs, readOnly, status));
             servers.ninep().ifPresent(l -> result.startNinep(l, fs, status));
-            if (servers.nbd().isPresent()) result.startNbd(servers.nbd().get(), fs, readOnly, status);
+            if (servers.nbd().isPresent()) result.startNbd(servers.nbd().get(), nbdTls, fs, readOnly, status);
         } catch (IOException | RuntimeException e) {
             result.close();
             throw e;
@@ -67,8 +70,11 @@ final class ProtocolServers implements AutoCloseable {
         listener.unixSocket().ifPresent(path -> announce(status, "9p", path.toString()));
     }
 
-    private void startNbd(ListenerConfig listener, FileSystem fs, boolean readOnly, NodeStatus status) throws IOException {
-        var server = new NbdServer(fs, NbdOptions.defaults().withReadOnly(readOnly));
+    private void startNbd(ListenerConfig listener, Optional<NbdTls> tls, FileSystem fs, boolean readOnly, NodeStatus status)
+            throws IOException {
+        NbdOptions options = NbdOptions.defaults().withReadOnly(readOnly);
+        if (tls.isPresent()) options = tls.get().applyTo(options);
+        var server = new NbdServer(fs, options);
         started.push(server);
         nbdExports = server.exports();
         var addresses = new ArrayList<SocketAddress>(List.of(tcp(listener.addresses())));
@@ -81,6 +87,7 @@ final class ProtocolServers implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting NBD", e);
         }
+        log.info("NBD: {}", tls.map(NbdTls::summary).orElse("no TLS"));
     }
 
     private static InetSocketAddress[] tcp(List<HostPort> addresses) {

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Gauge;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.io.IOException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,8 +99,9 @@ final class VolumeStage implements AutoCloseable {
     }
 
     /** Starts the configured protocol servers on this volume's filesystem. */
-    ProtocolServers startServers(ServersConfig servers, boolean readOnly, NodeStatus status) throws IOException {
-        return ProtocolServers.start(servers, fs, readOnly, status);
+    ProtocolServers startServers(ServersConfig servers, Optional<NbdTls> nbdTls, boolean readOnly, NodeStatus status)
+            throws IOException {
+        return ProtocolServers.start(servers, nbdTls, fs, readOnly, status);
     }
 
     private static String nodeId() {

@@ -247,6 +247,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void nbdTlsKeys() {
+        String nbd = MINIMAL + "[servers.nbd]\naddresses = [\"0.0.0.0:10809\"]\n";
+        assertTrue(parse(nbd).servers().nbdTls().isEmpty(), "tls defaults to off");
+        assertTrue(parse(nbd + "tls = \"off\"\n").servers().nbdTls().isEmpty());
+        assertEquals(new NbdTlsConfig(true, BASE.resolve("tls/nbd.pem"), BASE.resolve("tls/nbd-key.pem"), Optional.empty()),
+                parse(nbd + "tls = \"required\"\ntls_cert = \"tls/nbd.pem\"\ntls_key = \"tls/nbd-key.pem\"\n").servers().nbdTls().orElseThrow());
+        assertEquals(new NbdTlsConfig(false, Path.of("/c.pem"), Path.of("/k.pem"), Optional.of(BASE.resolve("clients-ca.pem"))),
+                parse(nbd + "tls = \"optional\"\ntls_cert = \"/c.pem\"\ntls_key = \"/k.pem\"\ntls_ca = \"clients-ca.pem\"\n")
+                        .servers().nbdTls().orElseThrow());
+        assertEquals("test.toml:8: servers.nbd.tls: tls = \"required\" needs tls_cert and tls_key (PEM certificate chain and private key)",
+                error(nbd + "tls = \"required\"\n"));
+        assertEquals("test.toml:9: servers.nbd.tls_cert: tls_cert and tls_key go together",
+                error(nbd + "tls = \"optional\"\ntls_cert = \"c.pem\"\n"));
+        assertEquals("test.toml:8: servers.nbd.tls: 'on' must be \"off\", \"optional\" or \"required\"",
+                error(nbd + "tls = \"on\"\ntls_cert = \"c.pem\"\ntls_key = \"k.pem\"\n"));
+        assertEquals("test.toml:8: servers.nbd.tls_cert: only used with tls = \"optional\" or \"required\" (tls is \"off\")",
+                error(nbd + "tls_cert = \"c.pem\"\ntls_key = \"k.pem\"\n"));
+        assertEquals("test.toml:8: servers.nbd.tls_ca: only used with tls = \"optional\" or \"required\" (tls is \"off\")",
+                error(nbd + "tls_ca = \"ca.pem\"\n"));
+        assertEquals("test.toml:8: servers.nbd.tls_verify: unknown key", error(nbd + "tls_verify = true\n"));
+    }
+
+    @Test
     void logSection() {
         assertEquals(LogConfig.DEFAULT, parse(MINIMAL).log());
         assertEquals(new LogConfig(LogFormat.JSON, LogLevel.DEBUG), parse(MINIMAL + "[log]\nformat = \"json\"\nlevel = \"debug\"\n").log());

@@ -117,7 +117,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().addFirst("tls", ssl);
         ssl.handshakeFuture().addListener(f -> {
             if (f.isSuccess()) return;
-            log.debug("NBD TLS handshake failed", f.cause());
+            // Info, not debug: the operator's only clue when a client's CA or certificate is wrong (mutual TLS).
+            log.info("NBD TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), f.cause().toString());
             ctx.close();
         });
         negotiation.tlsStarted();
