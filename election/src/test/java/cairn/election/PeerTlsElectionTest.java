@@ -17,7 +17,6 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,17 +43,15 @@ class PeerTlsElectionTest {
     @TempDir
     Path dir;
     private TestPki cluster;
-    private Path clusterCa;
     private final Map<String, PeerTls> tls = new HashMap<>();
 
     @BeforeEach
     void pki() throws Exception {
         cluster = TestPki.ca("cluster");
-        clusterCa = cluster.writeCa(dir);
     }
 
     private Optional<PeerTls> member(String id) throws Exception {
-        PeerTls t = cluster.issue(Files.createDirectories(dir.resolve("pki")), id, clusterCa).load();
+        PeerTls t = cluster.issue(id).peerTls(cluster.cert());
         tls.put(id, t);
         return Optional.of(t);
     }
@@ -76,10 +73,8 @@ class PeerTlsElectionTest {
     @Test
     void aNodeWithACertificateFromAnotherCaNeitherVotesNorLeads() throws Exception {
         // The strongest outsider: a well-formed certificate of its own CA, and it trusts the cluster's CA too.
-        Path pki = Files.createDirectories(dir.resolve("pki"));
         TestPki rogueCa = TestPki.ca("rogue");
-        Path both = TestPki.bundle(pki.resolve("both.pem"), clusterCa, rogueCa.writeCa(pki));
-        PeerTls rogue = rogueCa.issue(pki, "n2", both).load();
+        PeerTls rogue = rogueCa.issue("n2").peerTls(cluster.cert(), rogueCa.cert());
         try (var group = new RaftGroup(dir, 3, ELECTION_TIMEOUT_MS)) {
             group.start("n2", Optional.of(rogue));
             group.start("n0", member("n0"));
@@ -152,9 +147,9 @@ class PeerTlsElectionTest {
 
     /** A client TLS context with a certificate for cluster member {@code cn}. */
     private SSLContext memberContext(String cn) throws Exception {
-        var id = cluster.issue(Files.createDirectories(dir.resolve("pki")), cn, clusterCa);
-        return ((JdkSslContext) SslContextBuilder.forClient().keyManager(id.cert().toFile(), id.key().toFile())
-                .trustManager(clusterCa.toFile()).endpointIdentificationAlgorithm(null).sslProvider(SslProvider.JDK)
+        var id = cluster.issue(cn);
+        return ((JdkSslContext) SslContextBuilder.forClient().keyManager(id.key(), id.cert())
+                .trustManager(cluster.cert()).endpointIdentificationAlgorithm(null).sslProvider(SslProvider.JDK)
                 .build()).context();
     }
 

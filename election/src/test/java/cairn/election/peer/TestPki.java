@@ -2,9 +2,6 @@ package cairn.election.peer;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -14,8 +11,8 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1EncodableVector;
@@ -37,14 +34,15 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
  * A throwaway cluster CA for tests, made in-process (EC P-256, BouncyCastle's ASN.1 and the JDK's signer): no
- * keytool or openssl process per certificate. Writes PEM files in the layout {@link PeerTls#load} reads.
+ * keytool or openssl process per certificate, and no files.
  */
 public final class TestPki {
 
-    /** One node's files: certificate, key (mode 0600) and the CA bundle it trusts. */
-    public record Identity(Path cert, Path key, Path ca) {
-        public PeerTls load() {
-            return PeerTls.load(cert, key, ca);
+    /** A node's certificate and key. */
+    public record Identity(X509Certificate cert, PrivateKey key) {
+        /** Its peer TLS, trusting {@code cas}. */
+        public PeerTls peerTls(X509Certificate... cas) {
+            return PeerTls.of(List.of(cert), key, List.of(cas));
         }
     }
 
@@ -65,36 +63,20 @@ public final class TestPki {
         return new TestPki(name, keys, sign(name, keys.getPrivate(), name, keys, true, Instant.now()));
     }
 
-    /** The CA certificate as PEM in {@code dir}/{@code name}-ca.pem. */
-    public Path writeCa(Path dir) throws Exception {
-        return Files.writeString(dir.resolve(name + "-ca.pem"), pem("CERTIFICATE", cert.getEncoded()));
+    /** The CA certificate. */
+    public X509Certificate cert() {
+        return cert;
     }
 
-    /** A node certificate {@code CN=cn} signed by this CA, trusting {@code ca} (one or more PEM CAs). */
-    public Identity issue(Path dir, String cn, Path ca) throws Exception {
-        return issue(dir, cn, ca, Instant.now());
+    /** A node certificate {@code CN=cn} signed by this CA, valid for a day. */
+    public Identity issue(String cn) throws Exception {
+        return issue(cn, Instant.now());
     }
 
-    /** As {@link #issue(Path, String, Path)}, valid for one day from {@code notBefore}. */
-    public Identity issue(Path dir, String cn, Path ca, Instant notBefore) throws Exception {
+    /** As {@link #issue(String)}, valid for one day from {@code notBefore}. */
+    public Identity issue(String cn, Instant notBefore) throws Exception {
         KeyPair node = ecKeys();
-        X509Certificate c = sign(name, keys.getPrivate(), cn, node, false, notBefore);
-        Path certFile = Files.writeString(dir.resolve(cn + "-cert.pem"), pem("CERTIFICATE", c.getEncoded()));
-        return new Identity(certFile, writeKey(dir.resolve(cn + "-key.pem"), node.getPrivate()), ca);
-    }
-
-    /** Writes {@code key} as unencrypted PKCS#8 PEM, mode 0600. */
-    public static Path writeKey(Path file, PrivateKey key) throws Exception {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        return Files.writeString(file, pem("PRIVATE KEY", key.getEncoded()));
-    }
-
-    /** Concatenates PEM files into one bundle. */
-    public static Path bundle(Path file, Path... pems) throws Exception {
-        var text = new StringBuilder();
-        for (Path p : pems) text.append(Files.readString(p));
-        return Files.writeString(file, text);
+        return new Identity(sign(name, keys.getPrivate(), cn, node, false, notBefore), node.getPrivate());
     }
 
     private static KeyPair ecKeys() throws Exception {
@@ -134,10 +116,5 @@ public final class TestPki {
         certificate.add(new DERBitString(signer.sign()));
         byte[] der = new DERSequence(certificate).getEncoded(ASN1Encoding.DER);
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 }

@@ -16,7 +16,6 @@ import cairn.engine.crypto.ValueCodec;
 import cairn.engine.store.ObjectStore;
 import cairn.protocols.nbd.NbdExports;
 import cairn.server.config.CairnConfig;
-import cairn.server.config.ConfigException;
 import cairn.server.config.HaConfig;
 import cairn.server.config.HostPort;
 import cairn.server.metrics.Metrics;
@@ -60,7 +59,7 @@ final class HaStage implements AutoCloseable {
 
     static HaStage start(CairnConfig config, HaConfig ha, Optional<NbdTls> nbdTls, Secret secret, Metrics metrics,
             NodeStatus status) {
-        Optional<PeerTls> peerTls = peerTls(config, ha);
+        Optional<PeerTls> peerTls = HaPeerTls.load(config.source(), ha);
         ObjectStore store = Stores.open(config, metrics.registry());
         try {
             status.volume(store.describe());
@@ -74,29 +73,6 @@ final class HaStage implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             throw e;
-        }
-    }
-
-    /**
-     * The peer TLS files, checked before anything else opens: a bad file is a config error naming it. Checked
-     * here and not when the config is read, because the key is readable by the service user only and other
-     * commands ({@code cairn status}) read the same config.
-     */
-    private static Optional<PeerTls> peerTls(CairnConfig config, HaConfig ha) {
-        if (ha.peerTls().isEmpty()) {
-            if (ha.mode() == HaConfig.Mode.RAFT) {
-                log.warn("the raft peer channel is not authenticated: set [ha] peer_tls_cert, peer_tls_key and"
-                        + " peer_tls_ca, or keep the raft addresses on a private network (SECURITY.md)");
-            }
-            return Optional.empty();
-        }
-        HaConfig.PeerTlsFiles files = ha.peerTls().get();
-        try {
-            PeerTls tls = PeerTls.load(files.cert(), files.key(), files.ca());
-            log.info("raft peer channel: mutual TLS as {}, peers must present a certificate from {}", tls.subject(), files.ca());
-            return Optional.of(tls);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(config.source() + ": [ha] " + e.getMessage());
         }
     }
 

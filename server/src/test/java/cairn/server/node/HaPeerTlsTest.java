@@ -86,13 +86,20 @@ class HaPeerTlsTest {
     }
 
     @Test
-    void aPeerTlsKeyOthersCanReadIsAConfigErrorAtStart() throws Exception {
+    void aLooseKeyOrACertificateFromAnotherCaIsAConfigErrorAtStart() throws Exception {
         TestCert a = cert("a");
         Files.setPosixFilePermissions(a.keyPem(), PosixFilePermissions.fromString("rw-r--r--"));
         int port = freePort();
         var config = config("a", port, List.of(port, freePort()), a, a.certPem());
         var e = assertThrows(ConfigException.class, () -> Node.start(config, false));
-        assertTrue(e.getMessage().startsWith("ha.toml: [ha] peer_tls_key " + a.keyPem()), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ha.toml: ha.peer_tls_key: " + a.keyPem() + ": readable or writable by others"), e.getMessage());
         assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+
+        Files.setPosixFilePermissions(a.keyPem(), PosixFilePermissions.fromString("rw-------"));
+        TestCert stranger = cert("stranger");
+        var foreign = config("a", port, List.of(port, freePort()), a, stranger.certPem());
+        e = assertThrows(ConfigException.class, () -> Node.start(foreign, false));
+        assertTrue(e.getMessage().startsWith("ha.toml: ha.peer_tls_cert: " + a.certPem() + ": does not chain to a CA of peer_tls_ca"),
+                e.getMessage());
     }
 }
