@@ -28,7 +28,7 @@ public record HaConfig(
     /** A raft member: {@code "id@host:port"}, or {@code "host:port"} (then the address is its id). */
     public record Peer(String nodeId, HostPort raftAddress) {}
 
-    /** This node's PEM certificate, its PKCS#8 PEM key (mode 0600) and the cluster CA (PEM, one or more). */
+    /** This node's PEM certificate (chain), its unencrypted PEM key (mode 0600) and the cluster CA (PEM, one or more). */
     public record PeerTlsFiles(Path cert, Path key, Path ca) {}
 
     public HaConfig {
