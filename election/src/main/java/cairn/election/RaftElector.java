@@ -1,5 +1,9 @@
 package cairn.election;
 
+import cairn.election.peer.PeerTls;
+import cairn.election.peer.PeerTlsNodeOptions;
+import cairn.election.peer.PeerTlsRpcFactory;
+import com.alipay.remoting.config.BoltServerOption;
 import com.alipay.sofa.jraft.Iterator;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
@@ -14,6 +18,7 @@ import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -23,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * Liveness by a sofa-jraft group among the HA nodes: the raft leader is the node that should lead. The raft
  * log carries nothing; only leader start/stop events are used. A witness votes but never leads: when it wins
  * an election it hands leadership straight to another peer.
+ *
+ * <p>With a {@link PeerTls} every raft connection, both the ones this node accepts and the ones it opens, is
+ * mutual TLS against the cluster CA; a peer without a certificate from it can neither vote nor append.
  */
 public final class RaftElector implements Elector {
 
@@ -34,17 +42,26 @@ public final class RaftElector implements Elector {
     private final Path dataDir;
     private final int electionTimeoutMs;
     private final boolean witness;
+    private final Optional<PeerTls> tls;
     // Listener calls leave jraft's threads at once and run one at a time, in order.
     private final ExecutorService events = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private RaftGroupService service;
     private Node node;
 
+    /** A raft elector over plain TCP: keep the raft addresses on a private network (SECURITY.md). */
     public RaftElector(RaftPeer self, List<RaftPeer> peers, Path dataDir, int electionTimeoutMs, boolean witness) {
+        this(self, peers, dataDir, electionTimeoutMs, witness, Optional.empty());
+    }
+
+    /** A raft elector whose peer channel is mutual TLS when {@code tls} is present. */
+    public RaftElector(RaftPeer self, List<RaftPeer> peers, Path dataDir, int electionTimeoutMs, boolean witness,
+                       Optional<PeerTls> tls) {
         this.self = self;
         this.peers = List.copyOf(peers);
         this.dataDir = dataDir;
         this.electionTimeoutMs = electionTimeoutMs;
         this.witness = witness;
+        this.tls = tls;
     }
 
     @Override
@@ -56,7 +73,8 @@ public final class RaftElector implements Elector {
         }
         var conf = new Configuration();
         for (RaftPeer p : peers) conf.addPeer(peerId(p));
-        var options = new NodeOptions();
+        tls.ifPresent(t -> PeerTlsRpcFactory.requireInstalled());
+        NodeOptions options = tls.<NodeOptions>map(PeerTlsNodeOptions::new).orElseGet(NodeOptions::new);
         options.setElectionTimeoutMs(electionTimeoutMs);
         options.setRaftOptions(raftOptions(electionTimeoutMs));
         options.setInitialConf(conf);
@@ -66,7 +84,7 @@ public final class RaftElector implements Elector {
         options.setSnapshotUri(dataDir.resolve("snapshot").toString());
         options.setDisableCli(true);
         PeerId selfId = peerId(self);
-        service = new RaftGroupService(GROUP, selfId, options, boundRpcServer(selfId));
+        service = new RaftGroupService(GROUP, selfId, options, boundRpcServer(selfId, tls));
         node = service.start();
     }
 
@@ -97,7 +115,8 @@ public final class RaftElector implements Elector {
 
     @Override
     public synchronized String describe() {
-        return "raft node=" + self.nodeId() + " leader=" + leaderNodeId() + (witness ? " witness" : "");
+        return "raft node=" + self.nodeId() + " leader=" + leaderNodeId() + (witness ? " witness" : "")
+                + (tls.isPresent() ? " peer-tls" : "");
     }
 
     @Override
@@ -132,9 +151,13 @@ public final class RaftElector implements Elector {
         return raft;
     }
 
-    /** jraft's default RPC server listens on every interface; this one listens on the raft address only. */
-    private static RpcServer boundRpcServer(PeerId self) {
+    /**
+     * jraft's default RPC server listens on every interface; this one listens on the raft address only, and
+     * with TLS puts the handshake in front of Bolt's codec.
+     */
+    private static RpcServer boundRpcServer(PeerId self, Optional<PeerTls> tls) {
         var bolt = new com.alipay.remoting.rpc.RpcServer(self.getIp(), self.getPort(), true);
+        tls.ifPresent(t -> bolt.option(BoltServerOption.EXTENDED_NETTY_CHANNEL_HANDLER, t.serverHandlers()));
         RpcServer rpc = new BoltRpcServer(bolt);
         RaftRpcServerFactory.addRaftRequestProcessors(rpc);
         return rpc;

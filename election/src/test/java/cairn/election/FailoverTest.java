@@ -70,7 +70,7 @@ class FailoverTest {
     @Test
     void killingTheRaftLeaderRepeatedlyLosesNoAcknowledgedWrite() throws Exception {
         var peers = new ArrayList<RaftPeer>();
-        for (int i = 0; i < 3; i++) peers.add(new RaftPeer("n" + i, "127.0.0.1:" + RaftElectorTest.freePort(), "127.0.0.1:0"));
+        for (int i = 0; i < 3; i++) peers.add(new RaftPeer("n" + i, "127.0.0.1:" + RaftGroup.freePort(), "127.0.0.1:0"));
         var dir = java.nio.file.Files.createTempDirectory("raft");
         java.util.function.Function<RaftPeer, TestNode> start = p -> {
             try {

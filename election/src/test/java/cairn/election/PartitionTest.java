@@ -57,7 +57,7 @@ class PartitionTest {
     }
 
     private void startCluster() throws Exception {
-        for (int i = 0; i < 3; i++) peers.add(new RaftPeer("n" + i, "127.0.0.1:" + RaftElectorTest.freePort(), "127.0.0.1:0"));
+        for (int i = 0; i < 3; i++) peers.add(new RaftPeer("n" + i, "127.0.0.1:" + RaftGroup.freePort(), "127.0.0.1:0"));
         for (RaftPeer p : peers) {
             Path d = Files.createDirectories(dir.resolve(p.nodeId()));
             nodes.add(new TestNode(p.nodeId(), bucket, new RaftElector(p, peers, d, ELECTION_TIMEOUT_MS, false),

@@ -7,7 +7,7 @@ import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.InvokeCallback;
 import com.alipay.sofa.jraft.rpc.InvokeContext;
 import com.alipay.sofa.jraft.rpc.RpcClient;
-import com.alipay.sofa.jraft.rpc.impl.BoltRaftRpcFactory;
+import cairn.election.peer.PeerTlsRpcFactory;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.SPI;
 import com.google.protobuf.Descriptors;
@@ -16,17 +16,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * jraft's Bolt transport with links a test can cut: a network partition between raft peers inside one JVM.
+ * jraft's Bolt transport (with peer TLS when a node has it) with links a test can cut: a network partition
+ * between raft peers inside one JVM.
  *
  * <p>A TCP relay per link cannot do this: jraft names a peer by the address it listens on, so every peer must
  * dial the same address to reach it and a relay in front of it cannot tell the callers apart. Every raft
  * request carries its sender ({@code server_id}) though, so the client side drops a request whose link is
  * cut: it never reaches the peer, and the caller sees the failure an unreachable peer causes. Registered
  * for the election module's tests only ({@code META-INF/services} under {@code src/test/resources}); jraft
- * picks the factory with the highest {@link SPI} priority, and with no link cut this one is plain Bolt.
+ * picks the factory with the highest {@link SPI} priority, and with no link cut this one is
+ * {@link PeerTlsRpcFactory}.
  */
 @SPI(priority = 100)
-public final class PartitionableRpcFactory extends BoltRaftRpcFactory {
+public final class PartitionableRpcFactory extends PeerTlsRpcFactory {
 
     private static final Set<String> CUT = ConcurrentHashMap.newKeySet();
 

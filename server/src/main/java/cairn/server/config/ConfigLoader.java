@@ -80,7 +80,7 @@ public final class ConfigLoader {
         ServersConfig servers = root.table("servers").map(s -> servers(s, paths))
                 .orElse(new ServersConfig(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
         AwsConfig aws = root.table("aws").map(ConfigLoader::aws).orElse(AwsConfig.DEFAULT);
-        Optional<HaConfig> ha = root.table("ha").map(ConfigLoader::ha);
+        Optional<HaConfig> ha = root.table("ha").map(s -> ha(s, paths));
         EngineConfig engine = root.table("engine").map(ConfigLoader::engine).orElse(EngineConfig.DEFAULT);
         FilesystemConfig filesystem = root.table("filesystem").map(ConfigLoader::filesystem).orElse(FilesystemConfig.DEFAULT);
         LogConfig log = root.table("log").map(ConfigLoader::log).orElse(LogConfig.DEFAULT);
@@ -288,7 +288,7 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static HaConfig ha(Section s) {
+    private static HaConfig ha(Section s, PathResolver paths) {
         String nodeId = s.requiredString("node_id");
         if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) throw s.error("node_id", "must be 1-64 of A-Z a-z 0-9 . _ -");
         HaConfig.Mode mode = switch (s.string("mode", "raft")) {
@@ -318,9 +318,23 @@ public final class ConfigLoader {
         long storeTimeoutMs = s.integer("store_timeout_ms", 5000, 100, 600_000);
         if (storeTimeoutMs <= pollIntervalMs) throw s.error("store_timeout_ms", "must be longer than poll_interval_ms");
         var config = new HaConfig(nodeId, mode, raftAddress, peers, electionTimeoutMs, leaseMs, graceMs, pollIntervalMs,
-                storeTimeoutMs, s.optString("on_promote"), s.optString("on_demote"));
+                storeTimeoutMs, s.optString("on_promote"), s.optString("on_demote"), peerTls(s, mode, paths));
         s.finish();
         return config;
+    }
+
+    /** The three peer TLS files go together, in raft mode only; their content is checked when the node starts. */
+    private static Optional<HaConfig.PeerTlsFiles> peerTls(Section s, HaConfig.Mode mode, PathResolver paths) {
+        List<String> keys = List.of("peer_tls_cert", "peer_tls_key", "peer_tls_ca");
+        List<Optional<Path>> files = keys.stream().map(k -> s.optString(k).map(paths::resolve)).toList();
+        long set = files.stream().filter(Optional::isPresent).count();
+        if (set == 0) return Optional.empty();
+        if (set < keys.size()) {
+            String missing = keys.get(files.indexOf(Optional.<Path>empty()));
+            throw s.error(missing, "peer_tls_cert, peer_tls_key and peer_tls_ca go together");
+        }
+        if (mode != HaConfig.Mode.RAFT) throw s.error("peer_tls_cert", "only used in raft mode (lease mode has no peer channel)");
+        return Optional.of(new HaConfig.PeerTlsFiles(files.get(0).get(), files.get(1).get(), files.get(2).get()));
     }
 
     private static HaConfig.Peer peer(Section s, String text) {

@@ -1,11 +1,13 @@
 package cairn.server.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code [ha]}: several nodes on one bucket (docs/ha.md). {@code raft} mode needs {@code raft_address} and
- * {@code peers}; {@code lease} mode uses an S3 lease object instead.
+ * {@code peers}; {@code lease} mode uses an S3 lease object instead. {@code peerTls}: mutual TLS on the raft
+ * peer channel ({@code peer_tls_cert}, {@code peer_tls_key}, {@code peer_tls_ca}; raft mode only).
  */
 public record HaConfig(
         String nodeId,
@@ -18,12 +20,16 @@ public record HaConfig(
         long pollIntervalMs,
         long storeTimeoutMs,
         Optional<String> onPromote,
-        Optional<String> onDemote) {
+        Optional<String> onDemote,
+        Optional<PeerTlsFiles> peerTls) {
 
     public enum Mode { RAFT, LEASE }
 
     /** A raft member: {@code "id@host:port"}, or {@code "host:port"} (then the address is its id). */
     public record Peer(String nodeId, HostPort raftAddress) {}
+
+    /** This node's PEM certificate (chain), its unencrypted PEM key (mode 0600) and the cluster CA (PEM, one or more). */
+    public record PeerTlsFiles(Path cert, Path key, Path ca) {}
 
     public HaConfig {
         peers = List.copyOf(peers);

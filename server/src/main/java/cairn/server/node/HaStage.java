@@ -10,6 +10,7 @@ import cairn.election.RaftElector;
 import cairn.election.RaftPeer;
 import cairn.election.RoleController;
 import cairn.election.RoleStatus;
+import cairn.election.peer.PeerTls;
 import cairn.engine.fs.FileSystem;
 import cairn.engine.crypto.Secret;
 import cairn.engine.crypto.ValueCodec;
@@ -19,6 +20,7 @@ import cairn.server.config.CairnConfig;
 import cairn.server.config.HaConfig;
 import cairn.server.config.HostPort;
 import cairn.server.metrics.Metrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,13 +43,16 @@ final class HaStage implements AutoCloseable {
     private final RoleController controller;
     private volatile ProtocolServers servers;
 
-    private HaStage(CairnConfig config, HaConfig ha, Optional<NbdTls> nbdTls, ObjectStore store, ValueCodec codec,
-            Metrics metrics, NodeStatus status, DiskRangeCache diskCache) {
+    private HaStage(CairnConfig config, HaConfig ha, Optional<PeerTls> peerTls, Optional<NbdTls> nbdTls, ObjectStore store,
+                    ValueCodec codec, Metrics metrics, NodeStatus status, DiskRangeCache diskCache) {
         this.store = store;
         String clientAddress = VolumeStage.clientAddress(config);
         this.volume = new HaVolume(store, VolumeStage.lsmOptions(config, metrics, diskCache), VolumeStage.fsOptions(config),
                 codec, new Serving(config, nbdTls, status), metrics.registry());
-        this.elector = elector(config, ha, store, clientAddress);
+        this.elector = elector(config, ha, peerTls, store, clientAddress);
+        peerTls.ifPresent(tls -> FunctionCounter.builder("cairn.ha.peer.refused.connections", tls, PeerTls::refusedConnections)
+                .description("raft peer connections refused: failed TLS handshakes, either side, and the pending-handshake cap")
+                .register(metrics.registry()));
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
                 new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
                 Duration.ofMillis(ha.pollIntervalMs()), Duration.ofMillis(ha.storeTimeoutMs()), metrics.registry());
@@ -56,11 +61,12 @@ final class HaStage implements AutoCloseable {
     /** {@code diskCache}: the node's disk cache (null: none), used by the standby and the leader it becomes. */
     static HaStage start(CairnConfig config, HaConfig ha, Optional<NbdTls> nbdTls, Secret secret, Metrics metrics,
             NodeStatus status, DiskRangeCache diskCache) {
+        Optional<PeerTls> peerTls = HaPeerTls.load(config.source(), ha);
         ObjectStore store = Stores.open(config, metrics.registry());
         try {
             status.volume(store.describe());
             ValueCodec codec = VolumeKeys.codec(store, secret, config, true);
-            var stage = new HaStage(config, ha, nbdTls, store, codec, metrics, status, diskCache);
+            var stage = new HaStage(config, ha, peerTls, nbdTls, store, codec, metrics, status, diskCache);
             stage.volume.startStandby();
             stage.controller.start();
             log.info("HA node {} ({} election) started as standby on {}", ha.nodeId(),
@@ -72,7 +78,8 @@ final class HaStage implements AutoCloseable {
         }
     }
 
-    private static Elector elector(CairnConfig config, HaConfig ha, ObjectStore store, String clientAddress) {
+    private static Elector elector(CairnConfig config, HaConfig ha, Optional<PeerTls> peerTls, ObjectStore store,
+                                   String clientAddress) {
         return switch (ha.mode()) {
             case LEASE -> new LeaseElector(store, ha.nodeId(), ha.leaseMs(), ha.graceMs(), System::nanoTime);
             case RAFT -> {
@@ -82,7 +89,8 @@ final class HaStage implements AutoCloseable {
                                 p.raftAddress().equals(self) ? clientAddress : ""))
                         .toList();
                 var selfPeer = peers.stream().filter(p -> p.raftAddress().equals(self.toString())).findFirst().orElseThrow();
-                yield new RaftElector(selfPeer, peers, config.cache().dir().resolve("raft"), (int) ha.electionTimeoutMs(), false);
+                yield new RaftElector(selfPeer, peers, config.cache().dir().resolve("raft"), (int) ha.electionTimeoutMs(),
+                        false, peerTls);
             }
         };
     }

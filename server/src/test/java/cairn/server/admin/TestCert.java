@@ -8,9 +8,9 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /** A self-signed EC certificate for 127.0.0.1 made with the JDK's keytool, written as PEM files. */
-record TestCert(Path certPem, Path keyPem) {
+public record TestCert(Path certPem, Path keyPem) {
 
-    static TestCert create(Path dir, String name) throws Exception {
+    public static TestCert create(Path dir, String name) throws Exception {
         Path store = dir.resolve(name + ".p12");
         String password = "changeit";
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");

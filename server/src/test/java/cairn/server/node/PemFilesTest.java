@@ -41,7 +41,7 @@ class PemFilesTest {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(pki.serverKeys().getPrivate().getEncoded());
         var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
         var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), info.getPrivateKeyAlgorithm().getParameters());
-        Path sec1File = Files.writeString(dir.resolve("sec1.pem"), TestPki.pem("EC PRIVATE KEY", sec1.getEncoded()));
+        Path sec1File = Files.writeString(dir.resolve("sec1.pem"), cairn.engine.testing.TestCa.pem("EC PRIVATE KEY", sec1.getEncoded()));
         var fromSec1 = PEM.privateKey(KEY, sec1File);
         assertEquals(((ECPrivateKey) pki.serverKeys().getPrivate()).getS(), ((ECPrivateKey) fromSec1).getS());
         PEM.checkPair("servers.nbd.tls_cert", cert, KEY, sec1File, fromSec1);
@@ -53,7 +53,7 @@ class PemFilesTest {
         generator.initialize(2048);
         var rsa = (RSAPrivateCrtKey) generator.generateKeyPair().getPrivate();
         byte[] pkcs1 = PrivateKeyInfo.getInstance(rsa.getEncoded()).parsePrivateKey().toASN1Primitive().getEncoded();
-        Path file = Files.writeString(dir.resolve("rsa.pem"), TestPki.pem("RSA PRIVATE KEY", pkcs1));
+        Path file = Files.writeString(dir.resolve("rsa.pem"), cairn.engine.testing.TestCa.pem("RSA PRIVATE KEY", pkcs1));
         assertEquals(rsa.getModulus(), ((RSAPrivateCrtKey) PEM.privateKey(KEY, file)).getModulus());
     }
 
