@@ -39,7 +39,7 @@
 (def ^:private O_EXCL 128)
 (def ^:private ENOENT 2)
 (def ^:private EEXIST 17)
-(def ^:private root-fid 1)
+(def root-fid "The fid the root is attached at (NinepClient/newFid never hands it out)." 1)
 
 (defn- enoent? [^NinepException e] (= ENOENT (.errno e)))
 
@@ -95,15 +95,19 @@
       (mapv #(.name ^Dirent %) (.readdirAll client fid))))
   (close! [_] (.close client)))
 
+(defn ninep-connect
+  "A 9P2000.L client to `node`, attached as root at `root-fid`."
+  [cluster node]
+  (let [c (NinepClient/connect (InetSocketAddress. ^String (db/host cluster node) (int (db/ninep-port cluster node)))
+                               (int 65536) (Duration/ofSeconds 10))]
+    (try (.attach c root-fid "root" "" 0) c (catch Exception e (.close c) (throw e)))))
+
 (defn connect
   "Files on `node` over `protocol` (:nfs or :9p)."
   [cluster protocol node]
   (case protocol
     :nfs (->NfsFiles (nfs/connect (db/host cluster node) (db/nfs-port cluster node)))
-    :9p (let [c (NinepClient/connect (InetSocketAddress. ^String (db/host cluster node) (int (db/ninep-port cluster node)))
-                                     (int 65536) (Duration/ofSeconds 10))]
-          (try (.attach c root-fid "root" "" 0) (catch Exception e (.close c) (throw e)))
-          (->NinepFiles c))))
+    :9p (->NinepFiles (ninep-connect cluster node))))
 
 (defn leader-files!
   "The connection held in atom `a`, first connecting to the current leader when there is none; nil while no

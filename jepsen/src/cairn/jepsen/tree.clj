@@ -4,14 +4,13 @@
   UNSTABLE writes and COMMIT; 9P Twrite and Tfsync). A POSIX error the model predicts is thrown as
   ex-info {:fs-error keyword}; anything else propagates (the op may or may not have happened)."
   (:require [cairn.jepsen.db :as db]
+            [cairn.jepsen.files :as files]
             [cairn.jepsen.nfs :as nfs])
   (:import (cairn.engine.fs FileType SetAttr)
            (cairn.protocols.nfs Nfs3)
            (cairn.protocols.nfs.client NfsClient NfsClient$DirEntry NfsException)
            (cairn.protocols.ninep.client NinepClient NinepException)
-           (cairn.protocols.ninep.wire Dirent Protocol Rmessage$Rgetattr)
-           (java.net InetSocketAddress)
-           (java.time Duration)))
+           (cairn.protocols.ninep.wire Dirent Protocol Rmessage$Rgetattr)))
 
 (defprotocol Tree
   (read-file [t path] "The content of the regular file at path.")
@@ -179,8 +178,4 @@
   [cluster protocol node]
   (case protocol
     :nfs (->NfsTree (nfs/connect (db/host cluster node) (db/nfs-port cluster node)))
-    :9p (let [c (NinepClient/connect (InetSocketAddress. ^String (db/host cluster node) (int (db/ninep-port cluster node)))
-                                     (int 65536) (Duration/ofSeconds 10))
-              root (.newFid c)]
-          (try (.attach c root "root" "" 0) (catch Exception e (.close c) (throw e)))
-          (->NinepTree c root))))
+    :9p (->NinepTree (files/ninep-connect cluster node) files/root-fid)))
