@@ -9,24 +9,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS contexts of the admin endpoint from PEM files (the JDK's TLS; Netty only parses the PEM key). */
+/** TLS contexts of the admin endpoint (the JDK's TLS through Netty's builder). */
 public final class AdminTls {
     private AdminTls() {}
 
-    /** Server side: a PEM certificate chain and its PKCS#8 PEM private key (RSA or EC). */
-    public static SSLContext server(Path certFile, Path keyFile) throws IOException {
+    /** Server side: a certificate chain (the leaf first) and its private key, as read from PEM files. */
+    public static SSLContext server(List<X509Certificate> chain, PrivateKey key) throws IOException {
         try {
-            var context = SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
+            var context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
                     .sslProvider(SslProvider.JDK).build();
             return ((JdkSslContext) context).context();
         } catch (IOException | RuntimeException e) {
-            throw new IOException("admin TLS: cannot use certificate " + certFile + " and key " + keyFile
-                    + " (PEM certificate and PKCS#8 PEM key expected): " + e.getMessage(), e);
+            throw new IOException("admin TLS: cannot use certificate " + chain.get(0).getSubjectX500Principal()
+                    + ": " + e.getMessage(), e);
         }
     }
 

@@ -20,6 +20,8 @@ import cairn.server.metrics.Metrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -131,13 +133,22 @@ public final class Node implements AutoCloseable {
     /** The TCP admin endpoint: token from its 0600 file, TLS when a certificate is configured. */
     private void startAdminTcp(AdminConfig config) throws IOException {
         String token = TokenFile.read(config.tokenFile().orElseThrow());
-        SSLContext tls = config.tls().isPresent() ? AdminTls.server(config.tls().get().certFile(), config.tls().get().keyFile()) : null;
+        SSLContext tls = config.tls().isPresent() ? adminTls(config.tls().get()) : null;
         var server = AdminServer.startTcp(config.address().orElseThrow().toSocketAddress(),
                 token.getBytes(java.nio.charset.StandardCharsets.UTF_8), tls, admin);
         stages.push(new Stage("admin TCP endpoint", server));
         String where = new HostPort(server.tcpAddress().getHostString(), server.tcpAddress().getPort()).toString();
         status.addListener("admin", where);
         log.info("admin endpoint ({}) listening on {}", tls != null ? "TLS, token" : "token, no TLS", where);
+    }
+
+    /** The admin endpoint's TLS from its PEM files, checked like the NBD ones (key and file named on error). */
+    private SSLContext adminTls(AdminConfig.Tls files) throws IOException {
+        var pem = new PemFiles(this.config.source());
+        List<X509Certificate> chain = pem.certificates("admin.tls_cert", files.certFile());
+        PrivateKey key = pem.privateKey("admin.tls_key", files.keyFile());
+        pem.checkPair("admin.tls_cert", chain.get(0), "admin.tls_key", files.keyFile(), key);
+        return AdminTls.server(chain, key);
     }
 
     private void startHttp() throws IOException {

@@ -54,7 +54,7 @@ class AdminTcpTest {
 
     private AdminServer tlsServer() throws IOException {
         return AdminServer.startTcp(ANY_LOOPBACK_PORT, TOKEN.getBytes(StandardCharsets.UTF_8),
-                AdminTls.server(cert.certPem(), cert.keyPem()), router);
+                AdminTls.server(java.util.List.of(cert.cert()), cert.key()), router);
     }
 
     private AdminServer plainServer() throws IOException {

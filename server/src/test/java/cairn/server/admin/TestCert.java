@@ -4,11 +4,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /** A self-signed EC certificate for 127.0.0.1 made with the JDK's keytool, written as PEM files. */
-public record TestCert(Path certPem, Path keyPem) {
+public record TestCert(Path certPem, Path keyPem, X509Certificate cert, PrivateKey key) {
 
     public static TestCert create(Path dir, String name) throws Exception {
         Path store = dir.resolve(name + ".p12");
@@ -24,9 +26,11 @@ public record TestCert(Path certPem, Path keyPem) {
         try (InputStream in = Files.newInputStream(store)) {
             keys.load(in, password.toCharArray());
         }
-        Path cert = Files.writeString(dir.resolve(name + "-cert.pem"), pem("CERTIFICATE", keys.getCertificate("admin").getEncoded()));
-        Path key = Files.writeString(dir.resolve(name + "-key.pem"), pem("PRIVATE KEY", keys.getKey("admin", password.toCharArray()).getEncoded()));
-        return new TestCert(cert, key);
+        var cert = (X509Certificate) keys.getCertificate("admin");
+        var key = (PrivateKey) keys.getKey("admin", password.toCharArray());
+        Path certFile = Files.writeString(dir.resolve(name + "-cert.pem"), pem("CERTIFICATE", cert.getEncoded()));
+        Path keyFile = Files.writeString(dir.resolve(name + "-key.pem"), pem("PRIVATE KEY", key.getEncoded()));
+        return new TestCert(certFile, keyFile, cert, key);
     }
 
     private static String pem(String type, byte[] der) {
