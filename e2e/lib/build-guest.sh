@@ -57,6 +57,10 @@ if [ $with_zfs -eq 1 ] && [ ! -f "$cache/zfs.ok" ]; then
   in_chroot dpkg --configure -a > "$cache/zfs.log" 2>&1 || true  # finishes an earlier, interrupted attempt
   in_chroot apt-get install -y -qq "linux-headers-$kver" zfs-dkms zfsutils-linux >> "$cache/zfs.log" 2>&1 \
     || { tail -n 30 "$cache/zfs.log" >&2; exit 1; }
+  # dpkg can report success with a failed dkms build (the module is then simply missing): check for it.
+  ls "$root/lib/modules/$kver/updates/dkms/"zfs.ko* > /dev/null 2>&1 \
+    || { echo "build-guest: no zfs module for $kver after the dkms build:" >&2; tail -n 30 "$cache/zfs.log" >&2; exit 1; }
+  in_chroot depmod -a "$kver"  # modprobe zfs in the guest needs modules.dep to list it
   umount "$root/proc"; trap - EXIT
   touch "$cache/zfs.ok"
 fi
