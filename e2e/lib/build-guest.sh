@@ -3,7 +3,7 @@
 #   vmlinuz, initrd.img  the Debian kernel (linux-image-amd64) and an initramfs with virtio drivers
 #   root.img             an ext4 image of a debootstrap'ed root with the real clients installed
 # Usage: e2e/lib/build-guest.sh [--zfs]   (--zfs adds zfs-dkms + zfsutils-linux, built in the chroot: ~5-10 min
-# on an idle 2-core machine; at load 50-90 its configure step alone had not finished after 60 min)
+# on an idle 2-core machine, 19 min at load 3-35; at load 50-90 its configure step alone took over 60 min)
 # Needs root (debootstrap, chroot) and the machine's configured apt sources.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
