@@ -1,7 +1,7 @@
 # zfs: an OpenZFS mirror over two Cairn NBD exports.
 # Boot 1: write a tree of fsynced files and one large file, scrub clean, export, import again; then a writer keeps
-# adding fsynced files and after 10 of them the host SIGKILLs Cairn while the pool is imported and busy (the pool
-# suspends in the guest) and restarts it. Boot 2: import -f, scrub clean, and every file whose fsync returned
+# adding fsynced files and after 10 of them the host SIGKILLs Cairn while the pool is imported and busy (the
+# guest's I/O fails or stays stuck; it powers off) and restarts it. Boot 2: import -f, scrub clean, and every file whose fsync returned
 # before the kill (the tree, the large file, the writer's acknowledged files) matches its sha256.
 write_config
 start_server
