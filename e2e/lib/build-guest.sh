@@ -3,7 +3,7 @@
 #   vmlinuz, initrd.img  the Debian kernel (linux-image-amd64) and an initramfs with virtio drivers
 #   root.img             an ext4 image of a debootstrap'ed root with the real clients installed
 # Usage: e2e/lib/build-guest.sh [--zfs]   (--zfs adds zfs-dkms + zfsutils-linux, built in the chroot: ~5-10 min
-# on an idle 2-core machine; at load 50-90 its configure step alone had not finished after 60 min)
+# on an idle 2-core machine, 19 min at load 3-35; at load 50-90 its configure step alone took over 60 min)
 # Needs root (debootstrap, chroot) and the machine's configured apt sources.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -57,6 +57,10 @@ if [ $with_zfs -eq 1 ] && [ ! -f "$cache/zfs.ok" ]; then
   in_chroot dpkg --configure -a > "$cache/zfs.log" 2>&1 || true  # finishes an earlier, interrupted attempt
   in_chroot apt-get install -y -qq "linux-headers-$kver" zfs-dkms zfsutils-linux >> "$cache/zfs.log" 2>&1 \
     || { tail -n 30 "$cache/zfs.log" >&2; exit 1; }
+  # dpkg can report success with a failed dkms build (the module is then simply missing): check for it.
+  ls "$root/lib/modules/$kver/updates/dkms/"zfs.ko* > /dev/null 2>&1 \
+    || { echo "build-guest: no zfs module for $kver after the dkms build:" >&2; tail -n 30 "$cache/zfs.log" >&2; exit 1; }
+  in_chroot depmod -a "$kver"  # modprobe zfs in the guest needs modules.dep to list it
   umount "$root/proc"; trap - EXIT
   touch "$cache/zfs.ok"
 fi

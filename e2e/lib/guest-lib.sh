@@ -38,6 +38,9 @@ synchronous_commit = on
 full_page_writes = on
 max_wal_size = 256MB
 CONF
+  # initdb fsyncs what it wrote, this append is ours: without the fsync a crash can leave the appended bytes as
+  # NULs on ext4 (size committed, data block not yet written back), and PostgreSQL then refuses its config.
+  sync "$PGDATA/postgresql.conf"
 }
 pg_start() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l /tmp/pg.log -w -t 900 start > /dev/null || { tail -n 20 /tmp/pg.log; return 1; }; }
 pg_kill() { pkill -9 -x postgres 2>/dev/null; for _ in $(seq 1 100); do pgrep -x postgres > /dev/null || return 0; sleep 0.1; done; }

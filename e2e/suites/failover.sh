@@ -63,8 +63,8 @@ echo "DATA pause $pause"
 as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop > /dev/null
 exit $failed
 GUEST
-guest_start failover
-await_guest failover @@kill-leader 2400
+guest_start failover 5400
+await_guest failover @@kill-leader 3600
 victim="$(await_leader 60)"
 t0=$SECONDS
 echo "host: SIGKILL the leader n$victim"
