@@ -50,28 +50,24 @@ echo "bench: servers up (Cairn, nfs-ganesha, diod, nbdkit); ${bench_secs} s per 
 { echo "WORK=$CAIRN_E2E_WORK; SECS=$bench_secs"; cat <<'GUEST'; } | guest_script bench
 nfs_opts=vers=3,proto=tcp,nolock,mountproto=tcp
 p9_opts=trans=tcp,version=9p2000.L,msize=1048576,cache=mmap,access=user
-mkdir -p /mnt/t
-ext4_on() { mkfs.ext4 -q -F -E nodiscard "$1" && mount "$1" /mnt/t; }
-mount_target() { # the file system under test on /mnt/t
+targets="cairn-nfs ganesha-nfs cairn-9p diod-9p cairn-nbd nbdkit-nbd local-disk"
+ext4_on() { mkfs.ext4 -q -F -E nodiscard "$1" && mount "$1" "$2"; }
+mount_target() { # mount_target TARGET DIR
   case "$1" in
-    cairn-nfs)   mount -t nfs -o "$nfs_opts,port=2049,mountport=2049" 10.0.2.2:/ /mnt/t && mkdir -p /mnt/t/bench ;;
-    ganesha-nfs) mount -t nfs -o "$nfs_opts,port=20490,mountport=20491" "10.0.2.2:$WORK/ganesha" /mnt/t ;;
-    cairn-9p)    mount -t 9p -o "$p9_opts,port=5564" 10.0.2.2 /mnt/t && mkdir -p /mnt/t/bench ;;
-    diod-9p)     mount -t 9p -o "$p9_opts,port=5640,aname=$WORK/diod" 10.0.2.2 /mnt/t ;;
-    cairn-nbd)   nbd_attach /dev/nbd0 bench && ext4_on /dev/nbd0 ;;
-    nbdkit-nbd)  nbd-client 10.0.2.2 10810 /dev/nbd1 > /dev/null && ext4_on /dev/nbd1 ;;
-    local-disk)  ext4_on /dev/vdb ;;
+    cairn-nfs)   mount -t nfs -o "$nfs_opts,port=2049,mountport=2049" 10.0.2.2:/ "$2" ;;
+    ganesha-nfs) mount -t nfs -o "$nfs_opts,port=20490,mountport=20491" "10.0.2.2:$WORK/ganesha" "$2" ;;
+    cairn-9p)    mount -t 9p -o "$p9_opts,port=5564" 10.0.2.2 "$2" ;;
+    diod-9p)     mount -t 9p -o "$p9_opts,port=5640,aname=$WORK/diod" 10.0.2.2 "$2" ;;
+    cairn-nbd)   nbd_attach /dev/nbd0 bench && ext4_on /dev/nbd0 "$2" ;;
+    nbdkit-nbd)  nbd-client 10.0.2.2 10810 /dev/nbd1 > /dev/null && ext4_on /dev/nbd1 "$2" ;;
+    local-disk)  ext4_on /dev/vdb "$2" ;;
   esac
 }
-unmount_target() {
-  umount /mnt/t
-  case "$1" in cairn-nbd) nbd-client -d /dev/nbd0 > /dev/null ;; nbdkit-nbd) nbd-client -d /dev/nbd1 > /dev/null ;; esac
-}
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
-# job TARGET METRIC FIO-ARGS...: one fio job in $dir, prints "DATA TARGET METRIC VALUE"
+# job TARGET METRIC FIO-ARGS...: one fio job in the target's directory, prints "DATA TARGET METRIC VALUE"
 job() {
   target="$1"; metric="$2"; shift 2
-  if ! fio --name="$metric" --directory="$dir" --output-format=json --output=/tmp/fio.json "$@" > /tmp/fio.err 2>&1; then
+  if ! fio --name="$metric" --directory="/b/$target" --output-format=json --output=/tmp/fio.json "$@" > /tmp/fio.err 2>&1; then
     echo "FAIL $target $metric: fio: $(tail -n 3 /tmp/fio.err | tr '\n' ' ')"; failed=1; return 1
   fi
   python3 - "$target" "$metric" <<'PY'
@@ -88,33 +84,42 @@ elif metric == "fsync":
     print("DATA", target, "fsync-ms", "%.2f" % (j["sync"]["lat_ns"]["mean"] / 1e6))
 PY
 }
-bench_target() {
-  t="$1"
-  mount_target "$t" || { echo "FAIL $t: mount"; failed=1; return; }
-  dir=/mnt/t; [ -d /mnt/t/bench ] && dir=/mnt/t/bench
+# Every target is mounted at once and each workload runs on all of them in turn, so a Cairn server and its
+# peer are measured minutes apart at most (the build machine's load changes a lot over a run).
+direct=""
+for t in $targets; do
+  mkdir -p "/mnt/$t" && mount_target "$t" "/mnt/$t" || die "$t: mount"
+  mkdir -p "/mnt/$t/bench-$t" "/b" && ln -s "/mnt/$t/bench-$t" "/b/$t"
   # O_DIRECT where the client supports it (else the guest's page cache would serve the reads)
-  direct=1
-  fio --name=probe --directory="$dir" --filename=probe --size=64k --bs=4k --rw=write --direct=1 > /dev/null 2>&1 || direct=0
-  rm -f "$dir/probe"
-  echo "DATA $t direct $direct"
-  t0=$(now_ms)
-  rnd="--filename=rand.dat --size=32m --bs=4k --ioengine=libaio --iodepth=16 --direct=$direct --time_based --runtime=$SECS"
-  job "$t" randwrite $rnd --rw=randwrite
-  drop_caches; job "$t" randread $rnd --rw=randread
-  seq="--filename=seq.dat --size=64m --bs=1m --ioengine=libaio --iodepth=4 --direct=$direct"
-  job "$t" seqwrite $seq --rw=write --end_fsync=1
-  drop_caches; job "$t" seqread $seq --rw=read
-  job "$t" fsync --filename=fsync.dat --size=8m --bs=4k --ioengine=sync --rw=write --fsync=1 --time_based --runtime=$SECS
-  rm -f "$dir/rand.dat" "$dir/seq.dat" "$dir/fsync.dat"
-  mkdir -p "$dir/md"
-  md="--directory=$dir/md --filename_format=f\$filenum --nrfiles=2000 --filesize=4k --openfiles=1 --create_on_open=1"
-  job "$t" md-create $md --ioengine=filecreate
-  drop_caches; job "$t" md-stat $md --ioengine=filestat
-  drop_caches; job "$t" md-unlink $md --ioengine=filedelete
-  echo "bench: $t done in $(( ($(now_ms) - t0) / 1000 )) s (direct=$direct)"
-  unmount_target "$t" || { echo "FAIL $t: unmount"; failed=1; }
+  d=1; fio --name=probe --directory="/b/$t" --filename=probe --size=64k --bs=4k --rw=write --direct=1 > /dev/null 2>&1 || d=0
+  rm -f "/b/$t/probe"; echo "DATA $t direct $d"; direct="$direct $t=$d"
+done
+echo "bench: all targets mounted; O_DIRECT:$direct"
+dflag() { echo "$direct" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+each() { # each LABEL CMD...: runs "CMD TARGET" for every target, timing the round
+  label="$1"; shift; t0=$(now_ms)
+  for t in $targets; do "$@" "$t"; done
+  echo "bench: $label on all targets in $(( ($(now_ms) - t0) / 1000 )) s"
 }
-for t in cairn-nfs ganesha-nfs cairn-9p diod-9p cairn-nbd nbdkit-nbd local-disk; do bench_target "$t"; done
+randwrite() { job "$1" randwrite --filename=rand.dat --size=32m --bs=4k --ioengine=libaio --iodepth=16 --direct="$(dflag "$1")" --time_based --runtime="$SECS" --rw=randwrite; }
+randread()  { drop_caches; job "$1" randread --filename=rand.dat --size=32m --bs=4k --ioengine=libaio --iodepth=16 --direct="$(dflag "$1")" --time_based --runtime="$SECS" --rw=randread; }
+seqwrite()  { job "$1" seqwrite --filename=seq.dat --size=64m --bs=1m --ioengine=libaio --iodepth=4 --direct="$(dflag "$1")" --rw=write --end_fsync=1; }
+seqread()   { drop_caches; job "$1" seqread --filename=seq.dat --size=64m --bs=1m --ioengine=libaio --iodepth=4 --direct="$(dflag "$1")" --rw=read; }
+fsyncw()    { job "$1" fsync --filename=fsync.dat --size=8m --bs=4k --ioengine=sync --rw=write --fsync=1 --time_based --runtime="$SECS"; }
+md()        { mkdir -p "/b/$2/md"; job "$2" "$1" --directory="/b/$2/md" --filename_format=f\$filenum --nrfiles=2000 --filesize=4k --openfiles=1 --create_on_open=1 --ioengine="$3"; }
+mdcreate()  { md md-create "$1" filecreate; }
+mdstat()    { drop_caches; md md-stat "$1" filestat; }
+mdunlink()  { drop_caches; md md-unlink "$1" filedelete; }
+each "4 KiB randwrite" randwrite
+each "4 KiB randread" randread
+each "1 MiB seq write" seqwrite
+each "1 MiB seq read" seqread
+each "write+fsync" fsyncw
+each "create" mdcreate
+each "stat" mdstat
+each "unlink" mdunlink
+for t in $targets; do umount "/mnt/$t" || { echo "FAIL $t: unmount"; failed=1; }; done
+nbd-client -d /dev/nbd0 > /dev/null; nbd-client -d /dev/nbd1 > /dev/null
 exit $failed
 GUEST
 guest_start bench 3000
