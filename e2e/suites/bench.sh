@@ -25,6 +25,8 @@ await_port() { # await_port PORT NAME: until something in the namespace accepts 
 # namespace, in a private mount namespace so neither touches the host's /run. The guest mounts with
 # port= and mountport=, so it never asks rpcbind.
 mkdir -p "$CAIRN_E2E_WORK/ganesha" "$CAIRN_E2E_WORK/diod"
+# diod attaches as the mounting user and as "nobody" (setfsuid) and must traverse the work dir (mktemp: 0700)
+chmod 711 "$CAIRN_E2E_WORK"
 cat > "$CAIRN_E2E_WORK/ganesha.conf" <<CONF
 NFS_CORE_PARAM { Protocols = 3; NFS_Port = 20490; MNT_Port = 20491; NLM_Port = 20492; Rquota_Port = 20493;
                  Enable_NLM = false; Enable_RQUOTA = false; Enable_UDP = false; }
@@ -88,10 +90,11 @@ PY
 # peer are measured minutes apart at most (the build machine's load changes a lot over a run).
 direct=""
 for t in $targets; do
-  mkdir -p "/mnt/$t" && mount_target "$t" "/mnt/$t" || die "$t: mount"
+  mkdir -p "/mnt/$t" && mount_target "$t" "/mnt/$t" || { dmesg | tail -n 5; die "$t: mount"; }
   mkdir -p "/mnt/$t/bench-$t" "/b" && ln -s "/mnt/$t/bench-$t" "/b/$t"
   # O_DIRECT where the client supports it (else the guest's page cache would serve the reads)
-  d=1; fio --name=probe --directory="/b/$t" --filename=probe --size=64k --bs=4k --rw=write --direct=1 > /dev/null 2>&1 || d=0
+  d=1; fio --name=probe --directory="/b/$t" --filename=probe --size=64k --bs=4k --rw=write --ioengine=libaio --direct=1 \
+    > /tmp/probe.err 2>&1 || { d=0; echo "bench: $t: buffered I/O ($(grep -m1 'err=' /tmp/probe.err))"; }
   rm -f "/b/$t/probe"; echo "DATA $t direct $d"; direct="$direct $t=$d"
 done
 echo "bench: all targets mounted; O_DIRECT:$direct"
