@@ -69,7 +69,7 @@ drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 # job TARGET METRIC FIO-ARGS...: one fio job in the target's directory, prints "DATA TARGET METRIC VALUE"
 job() {
   target="$1"; metric="$2"; shift 2
-  if ! fio --name="$metric" --directory="/b/$target" --output-format=json --output=/tmp/fio.json "$@" > /tmp/fio.err 2>&1; then
+  if ! fio --name="$metric" --directory="$(bdir "$target")" --output-format=json --output=/tmp/fio.json "$@" > /tmp/fio.err 2>&1; then
     echo "FAIL $target $metric: fio: $(tail -n 3 /tmp/fio.err | tr '\n' ' ')"; failed=1; return 1
   fi
   python3 - "$target" "$metric" <<'PY'
@@ -89,13 +89,14 @@ PY
 # Every target is mounted at once and each workload runs on all of them in turn, so a Cairn server and its
 # peer are measured minutes apart at most (the build machine's load changes a lot over a run).
 direct=""
+bdir() { echo "/mnt/$1/bench-$1"; }  # Cairn's NFS and 9P targets share one file system: one directory each
 for t in $targets; do
   mkdir -p "/mnt/$t" && mount_target "$t" "/mnt/$t" || { dmesg | tail -n 5; die "$t: mount"; }
-  mkdir -p "/mnt/$t/bench-$t" "/b" && ln -s "/mnt/$t/bench-$t" "/b/$t"
+  mkdir -p "$(bdir "$t")"
   # O_DIRECT where the client supports it (else the guest's page cache would serve the reads)
-  d=1; fio --name=probe --directory="/b/$t" --filename=probe --size=64k --bs=4k --rw=write --ioengine=libaio --direct=1 \
+  d=1; fio --name=probe --directory="$(bdir "$t")" --filename=probe --size=64k --bs=4k --rw=write --ioengine=libaio --direct=1 \
     > /tmp/probe.err 2>&1 || { d=0; echo "bench: $t: buffered I/O ($(grep -m1 'err=' /tmp/probe.err))"; }
-  rm -f "/b/$t/probe"; echo "DATA $t direct $d"; direct="$direct $t=$d"
+  rm -f "$(bdir "$t")/probe"; echo "DATA $t direct $d"; direct="$direct $t=$d"
 done
 echo "bench: all targets mounted; O_DIRECT:$direct"
 dflag() { echo "$direct" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
@@ -109,7 +110,7 @@ randread()  { drop_caches; job "$1" randread --filename=rand.dat --size=32m --bs
 seqwrite()  { job "$1" seqwrite --filename=seq.dat --size=64m --bs=1m --ioengine=libaio --iodepth=4 --direct="$(dflag "$1")" --rw=write --end_fsync=1; }
 seqread()   { drop_caches; job "$1" seqread --filename=seq.dat --size=64m --bs=1m --ioengine=libaio --iodepth=4 --direct="$(dflag "$1")" --rw=read; }
 fsyncw()    { job "$1" fsync --filename=fsync.dat --size=8m --bs=4k --ioengine=sync --rw=write --fsync=1 --time_based --runtime="$SECS"; }
-md()        { mkdir -p "/b/$2/md"; job "$2" "$1" --directory="/b/$2/md" --filename_format=f\$filenum --nrfiles=2000 --filesize=4k --openfiles=1 --create_on_open=1 --ioengine="$3"; }
+md()        { mkdir -p "$(bdir "$2")/md"; job "$2" "$1" --directory="$(bdir "$2")/md" --filename_format=f\$filenum --nrfiles=2000 --filesize=4k --openfiles=1 --create_on_open=1 --ioengine="$3"; }
 mdcreate()  { md md-create "$1" filecreate; }
 mdstat()    { drop_caches; md md-stat "$1" filestat; }
 mdunlink()  { drop_caches; md md-unlink "$1" filedelete; }
