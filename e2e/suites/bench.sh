@@ -7,7 +7,8 @@
 for tool in ganesha.nfsd rpcbind diod nbdkit; do
   command -v "$tool" > /dev/null || { echo "e2e bench: $tool missing (apt-get install -y nfs-ganesha nfs-ganesha-vfs diod nbdkit)"; exit 1; }
 done
-bench_secs="${CAIRN_E2E_BENCH_SECS:-15}"  # length of each time-based fio job (random I/O, fsync)
+bench_secs="${CAIRN_E2E_BENCH_SECS:-15}"    # length of each time-based fio job (random I/O, fsync)
+bench_files="${CAIRN_E2E_BENCH_FILES:-2000}" # files per metadata phase (create, stat, unlink)
 write_config
 start_server
 "$CAIRN_TOP/cairn" nbd create -c "$CAIRN_E2E_WORK/cairn.toml" bench 512M > /dev/null
@@ -47,9 +48,9 @@ echo $! > "$CAIRN_E2E_WORK/nbdkit.pid"
 await_port 20490 nfs-ganesha; await_port 20491 "nfs-ganesha (mount)"; await_port 5640 diod; await_port 10810 nbdkit
 truncate -s 512M "$CAIRN_E2E_WORK/scratch.img"
 export CAIRN_E2E_SCRATCH="$CAIRN_E2E_WORK/scratch.img"
-echo "bench: servers up (Cairn, nfs-ganesha, diod, nbdkit); ${bench_secs} s per timed job"
+echo "bench: servers up (Cairn, nfs-ganesha, diod, nbdkit); ${bench_secs} s per timed job, $bench_files files per metadata phase"
 
-{ echo "WORK=$CAIRN_E2E_WORK; SECS=$bench_secs"; cat <<'GUEST'; } | guest_script bench
+{ echo "WORK=$CAIRN_E2E_WORK; SECS=$bench_secs; FILES=$bench_files"; cat <<'GUEST'; } | guest_script bench
 nfs_opts=vers=3,proto=tcp,nolock,mountproto=tcp
 p9_opts=trans=tcp,version=9p2000.L,msize=1048576,cache=mmap,access=user
 targets="cairn-nfs ganesha-nfs cairn-9p diod-9p cairn-nbd nbdkit-nbd local-disk"
@@ -110,7 +111,7 @@ randread()  { drop_caches; job "$1" randread --filename=rand.dat --size=32m --bs
 seqwrite()  { job "$1" seqwrite --filename=seq.dat --size=64m --bs=1m --ioengine=libaio --iodepth=4 --direct="$(dflag "$1")" --rw=write --end_fsync=1; }
 seqread()   { drop_caches; job "$1" seqread --filename=seq.dat --size=64m --bs=1m --ioengine=libaio --iodepth=4 --direct="$(dflag "$1")" --rw=read; }
 fsyncw()    { job "$1" fsync --filename=fsync.dat --size=8m --bs=4k --ioengine=sync --rw=write --fsync=1 --time_based --runtime="$SECS"; }
-md()        { mkdir -p "$(bdir "$2")/md"; job "$2" "$1" --directory="$(bdir "$2")/md" --filename_format=f\$filenum --nrfiles=2000 --filesize=4k --openfiles=1 --create_on_open=1 --ioengine="$3"; }
+md()        { mkdir -p "$(bdir "$2")/md"; job "$2" "$1" --directory="$(bdir "$2")/md" --filename_format=f\$filenum --nrfiles="$FILES" --filesize=4k --openfiles=1 --create_on_open=1 --ioengine="$3"; }
 mdcreate()  { md md-create "$1" filecreate; }
 mdstat()    { drop_caches; md md-stat "$1" filestat; }
 mdunlink()  { drop_caches; md md-unlink "$1" filedelete; }
@@ -146,7 +147,7 @@ bench_table() {
       name["randwrite"] = "4 KiB randwrite (IOPS, qd16)"; name["randread"] = "4 KiB randread (IOPS, qd16)"
       name["seqwrite"] = "1 MiB seq write (MiB/s)"; name["seqread"] = "1 MiB seq read (MiB/s)"
       name["fsync"] = "4 KiB write+fsync (/s)"; name["fsync-ms"] = "fsync latency (ms, mean)"
-      name["md-create"] = "create 2000 files (/s)"; name["md-stat"] = "stat (/s, cold)"; name["md-unlink"] = "unlink (/s)"
+      name["md-create"] = "create files (/s)"; name["md-stat"] = "stat (/s, cold)"; name["md-unlink"] = "unlink (/s)"
       print "| workload | Cairn NFS | ganesha | **NFS ratio** | Cairn 9P | diod | **9P ratio** | Cairn NBD | nbdkit | **NBD ratio** | local disk |"
       print "|---|---|---|---|---|---|---|---|---|---|---|"
       for (i = 1; i <= 9; i++) {
