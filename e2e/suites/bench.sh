@@ -8,6 +8,7 @@ for tool in ganesha.nfsd rpcbind diod nbdkit; do
   command -v "$tool" > /dev/null || { echo "e2e bench: $tool missing (apt-get install -y nfs-ganesha nfs-ganesha-vfs diod nbdkit)"; exit 1; }
 done
 bench_secs="${CAIRN_E2E_BENCH_SECS:-15}"    # length of each time-based fio job (random I/O, fsync)
+bench_only="${CAIRN_E2E_BENCH_ONLY:-io md}"   # "io" (fio data jobs), "md" (metadata), or both
 bench_files="${CAIRN_E2E_BENCH_FILES:-500}" # files per metadata phase (create, stat, unlink): 2000 took >20 min
 write_config
 start_server
@@ -50,7 +51,7 @@ truncate -s 512M "$CAIRN_E2E_WORK/scratch.img"
 export CAIRN_E2E_SCRATCH="$CAIRN_E2E_WORK/scratch.img"
 echo "bench: servers up (Cairn, nfs-ganesha, diod, nbdkit); ${bench_secs} s per timed job, $bench_files files per metadata phase"
 
-{ echo "WORK=$CAIRN_E2E_WORK; SECS=$bench_secs; FILES=$bench_files"; cat <<'GUEST'; } | guest_script bench
+{ echo "WORK=$CAIRN_E2E_WORK; SECS=$bench_secs; FILES=$bench_files; ONLY=\"$bench_only\""; cat <<'GUEST'; } | guest_script bench
 nfs_opts=vers=3,proto=tcp,nolock,mountproto=tcp
 p9_opts=trans=tcp,version=9p2000.L,msize=1048576,cache=mmap,access=user
 targets="cairn-nfs ganesha-nfs cairn-9p diod-9p cairn-nbd nbdkit-nbd local-disk"
@@ -115,14 +116,11 @@ md()        { mkdir -p "$(bdir "$2")/md"; job "$2" "$1" --directory="$(bdir "$2"
 mdcreate()  { md md-create "$1" filecreate; }
 mdstat()    { drop_caches; md md-stat "$1" filestat; }
 mdunlink()  { drop_caches; md md-unlink "$1" filedelete; }
-each "4 KiB randwrite" randwrite
-each "4 KiB randread" randread
-each "1 MiB seq write" seqwrite
-each "1 MiB seq read" seqread
-each "write+fsync" fsyncw
-each "create" mdcreate
-each "stat" mdstat
-each "unlink" mdunlink
+case " $ONLY " in *" io "*)
+  each "4 KiB randwrite" randwrite; each "4 KiB randread" randread
+  each "1 MiB seq write" seqwrite; each "1 MiB seq read" seqread; each "write+fsync" fsyncw ;;
+esac
+case " $ONLY " in *" md "*) each "create" mdcreate; each "stat" mdstat; each "unlink" mdunlink ;; esac
 for t in $targets; do umount "/mnt/$t" || { echo "FAIL $t: unmount"; failed=1; }; done
 nbd-client -d /dev/nbd0 > /dev/null; nbd-client -d /dev/nbd1 > /dev/null
 exit $failed
