@@ -1,5 +1,9 @@
 package cairn.engine.lsm;
 
+import static cairn.engine.lsm.TestKv.b;
+import static cairn.engine.lsm.TestKv.s;
+import static cairn.engine.lsm.TestKv.toMap;
+import static cairn.engine.lsm.TestKv.contents;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.lsm.compaction.CompactionOptions;
@@ -143,25 +147,5 @@ class CompactionTest {
 
     private static cairn.engine.lsm.manifest.Manifest manifest(MemoryStore bucket) {
         return new ManifestStore(bucket, TestOptions.fastRetry()).readLatest().map(StoredManifest::manifest).orElseThrow();
-    }
-
-    private static Map<String, String> contents(LsmDb db) {
-        return toMap(db.scan(new byte[0], null));
-    }
-
-    private static TreeMap<String, String> toMap(KvIterator it) {
-        var m = new TreeMap<String, String>();
-        try (it) {
-            it.forEachRemaining(kv -> m.put(s(kv.key()), s(kv.value())));
-        }
-        return m;
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,7 @@
 package cairn.engine.lsm;
 
+import static cairn.engine.lsm.TestKv.b;
+import static cairn.engine.lsm.TestKv.contents;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.store.FaultInjectingStore;
@@ -101,17 +103,5 @@ class CrashRecoveryTest {
             db.barrier();
         }
         return base;
-    }
-
-    private static Map<String, String> contents(LsmDb db) {
-        var m = new TreeMap<String, String>();
-        try (var it = db.scan(new byte[0], null)) {
-            it.forEachRemaining(kv -> m.put(new String(kv.key(), StandardCharsets.UTF_8), new String(kv.value(), StandardCharsets.UTF_8)));
-        }
-        return m;
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

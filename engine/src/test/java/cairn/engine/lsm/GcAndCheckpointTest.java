@@ -1,5 +1,7 @@
 package cairn.engine.lsm;
 
+import static cairn.engine.lsm.TestKv.b;
+import static cairn.engine.lsm.TestKv.s;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.lsm.codec.ObjectFrame;
@@ -13,14 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GcAndCheckpointTest {
-
-    static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 
     static List<ObjectInfo> list(MemoryStore store, String prefix) {
         return store.list(prefix, null, 10_000).objects();

@@ -1,5 +1,8 @@
 package cairn.engine.lsm;
 
+import static cairn.engine.lsm.TestKv.b;
+import static cairn.engine.lsm.TestKv.s;
+import static cairn.engine.lsm.TestKv.toMap;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.store.FaultInjectingStore;
@@ -117,14 +120,14 @@ class LsmModelTest {
 
         void checkGet() {
             String k = s(key());
-            assertEquals(model.get(k), db.get(b(k)).map(Run::s).orElse(null), "get " + k);
+            assertEquals(model.get(k), db.get(b(k)).map(TestKv::s).orElse(null), "get " + k);
         }
 
         void checkScan() {
             int a = rnd.nextInt(KEYS), z = a + rnd.nextInt(KEYS - a + 1);
             String from = name(a), to = z >= KEYS ? null : name(z);
             var expected = to == null ? model.tailMap(from) : model.subMap(from, to);
-            assertEquals(expected, contents(db.scan(b(from), to == null ? null : b(to))), "scan " + from + ".." + to);
+            assertEquals(expected, toMap(db.scan(b(from), to == null ? null : b(to))), "scan " + from + ".." + to);
         }
 
         void checkSnapshot() {
@@ -132,7 +135,7 @@ class LsmModelTest {
             try (var snap = db.snapshot()) {
                 for (int i = 0; i < 5; i++) write(new WriteBatch().put(key(), value()));
                 db.flushMemtable();
-                assertEquals(frozen, contents(snap.scan(new byte[0], null)), "snapshot");
+                assertEquals(frozen, toMap(snap.scan(new byte[0], null)), "snapshot");
             }
         }
 
@@ -141,7 +144,7 @@ class LsmModelTest {
             db.close();
             acked = history.size() - 1;
             openWriter();
-            assertEquals(model, contents(db.scan(new byte[0], null)), "after clean reopen");
+            assertEquals(model, toMap(db.scan(new byte[0], null)), "after clean reopen");
         }
 
         void crashAndRecover() {
@@ -167,7 +170,7 @@ class LsmModelTest {
             } else {
                 openWriter();
             }
-            int k = matchingPrefix(contents(db.scan(new byte[0], null)), "recovered state");
+            int k = matchingPrefix(toMap(db.scan(new byte[0], null)), "recovered state");
             model = new TreeMap<>(history.get(k));
             history.subList(k + 1, history.size()).clear();
             acked = k;
@@ -175,10 +178,10 @@ class LsmModelTest {
 
         void checkReader() {
             try (var reader = LsmDb.openReader(bucket, TestOptions.small())) {
-                matchingPrefix(contents(reader.scan(new byte[0], null)), "fresh reader view");
+                matchingPrefix(toMap(reader.scan(new byte[0], null)), "fresh reader view");
             }
             standby.pollOnce();
-            matchingPrefix(contents(standby.scan(new byte[0], null)), "tailing standby view");
+            matchingPrefix(toMap(standby.scan(new byte[0], null)), "tailing standby view");
         }
 
         /** The index of a history state equal to {@code actual} at or after the last acknowledged one. */
@@ -204,20 +207,5 @@ class LsmModelTest {
             return String.format("key%03d", i);
         }
 
-        static TreeMap<String, String> contents(KvIterator it) {
-            var m = new TreeMap<String, String>();
-            try (it) {
-                it.forEachRemaining(kv -> m.put(s(kv.key()), s(kv.value())));
-            }
-            return m;
-        }
-
-        static byte[] b(String s) {
-            return s.getBytes(StandardCharsets.UTF_8);
-        }
-
-        static String s(byte[] b) {
-            return new String(b, StandardCharsets.UTF_8);
-        }
     }
 }

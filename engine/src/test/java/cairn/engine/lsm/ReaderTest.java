@@ -1,5 +1,7 @@
 package cairn.engine.lsm;
 
+import static cairn.engine.lsm.TestKv.b;
+import static cairn.engine.lsm.TestKv.s;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.store.MemoryStore;
@@ -12,14 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class ReaderTest {
-
-    static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 
     /** Waits for a condition with a deadline (no sleeps as synchronisation). */
     static void await(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {
@@ -96,14 +90,14 @@ class ReaderTest {
             int checks = 0;
             while (!w.isDone() || checks < 50) {
                 try (var snap = reader.snapshot()) {
-                    var x = snap.get(b("x")).map(ReaderTest::s);
-                    var y = snap.get(b("y")).map(ReaderTest::s);
+                    var x = snap.get(b("x")).map(TestKv::s);
+                    var y = snap.get(b("y")).map(TestKv::s);
                     assertEquals(x, y, "both keys of a batch, or neither");
                 }
                 checks++;
             }
             w.get(10, TimeUnit.SECONDS);
-            await("reader sees the last batch", () -> reader.get(b("y")).map(ReaderTest::s).orElse("").equals("1999"));
+            await("reader sees the last batch", () -> reader.get(b("y")).map(TestKv::s).orElse("").equals("1999"));
         } finally {
             stop.set(true);
         }

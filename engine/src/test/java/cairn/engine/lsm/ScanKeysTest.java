@@ -1,5 +1,6 @@
 package cairn.engine.lsm;
 
+import static cairn.engine.lsm.TestKv.b;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.store.ForwardingStore;
@@ -53,9 +54,5 @@ class ScanKeysTest {
             }
             assertTrue(walReads.get() > before);
         }
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

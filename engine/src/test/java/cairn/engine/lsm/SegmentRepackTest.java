@@ -1,5 +1,8 @@
 package cairn.engine.lsm;
 
+import static cairn.engine.lsm.TestKv.b;
+import static cairn.engine.lsm.TestKv.s;
+import static cairn.engine.lsm.TestKv.contents;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.lsm.compaction.CompactionOptions;
@@ -290,21 +293,5 @@ class SegmentRepackTest {
 
     private static Manifest manifest(cairn.engine.store.ObjectStore bucket) {
         return new ManifestStore(bucket, TestOptions.fastRetry()).readLatest().map(StoredManifest::manifest).orElseThrow();
-    }
-
-    private static Map<String, String> contents(LsmDb db) {
-        var m = new TreeMap<String, String>();
-        try (var it = db.scan(new byte[0], null)) {
-            it.forEachRemaining(kv -> m.put(s(kv.key()), s(kv.value())));
-        }
-        return m;
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

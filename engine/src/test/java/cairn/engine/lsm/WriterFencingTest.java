@@ -1,5 +1,7 @@
 package cairn.engine.lsm;
 
+import static cairn.engine.lsm.TestKv.b;
+import static cairn.engine.lsm.TestKv.s;
 import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.engine.lsm.manifest.ManifestStore;
@@ -42,14 +44,6 @@ class WriterFencingTest {
     /** Barriers each racing writer attempts. */
     int racingBarriers() {
         return 60;
-    }
-
-    static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** One acknowledged barrier: writer {@code epoch} made value {@code i} of its key durable at {@code atNs}. */
