@@ -1,5 +1,6 @@
 package cairn.election;
 
+import cairn.election.peer.PeerMembers;
 import cairn.election.peer.PeerTls;
 import cairn.election.peer.PeerTlsNodeOptions;
 import cairn.election.peer.PeerTlsRpcFactory;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * an election it hands leadership straight to another peer.
  *
  * <p>With a {@link PeerTls} every raft connection, both the ones this node accepts and the ones it opens, is
- * mutual TLS against the cluster CA; a peer without a certificate from it can neither vote nor append.
+ * mutual TLS against the cluster CA; a peer without a certificate from it that names its node id (and is not
+ * revoked) can neither vote nor append.
  */
 public final class RaftElector implements Elector {
 
@@ -62,6 +64,17 @@ public final class RaftElector implements Elector {
         this.electionTimeoutMs = electionTimeoutMs;
         this.witness = witness;
         this.tls = tls;
+        tls.ifPresent(t -> checkMembers(t.members()));
+    }
+
+    /** Peer TLS must know exactly this group: the same node, every member's id at its raft address. */
+    private void checkMembers(PeerMembers members) {
+        var expected = new java.util.HashMap<String, String>();
+        for (RaftPeer p : peers) expected.put(p.raftAddress(), p.nodeId());
+        if (!members.equals(new PeerMembers(self.nodeId(), expected))) {
+            throw new IllegalArgumentException("peer TLS was made for " + members + ", not for this group: node "
+                    + self.nodeId() + ", members " + expected);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package cairn.election;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import cairn.election.peer.PeerCrl;
 import cairn.election.peer.PeerTls;
 import cairn.election.peer.TestPki;
 import cairn.engine.testing.Await;
@@ -11,13 +12,16 @@ import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.RpcRequests;
 import com.alipay.sofa.jraft.rpc.impl.BoltRaftRpcFactory;
 import com.alipay.sofa.jraft.util.Endpoint;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,12 +32,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
  * The raft peer channel with mutual TLS ({@link PeerTls}): authenticated peers elect and fail over as over
  * plain TCP; a node whose certificate another CA signed can neither vote nor lead; a raft request over a plain
- * connection is refused before jraft sees it, while the very same request deposes a plain node's leader.
+ * connection is refused before jraft sees it, while the very same request deposes a plain node's leader. Node
+ * identity: a server at a member's address with another member's certificate, and a client whose certificate
+ * names no member, are refused. Revocation: a peer the CRL lists is refused, and a CRL changed while the nodes
+ * run cuts the revoked peer off.
  */
 class PeerTlsElectionTest {
 
@@ -44,22 +52,34 @@ class PeerTlsElectionTest {
     Path dir;
     private TestPki cluster;
     private final Map<String, PeerTls> tls = new HashMap<>();
+    private final Map<String, X509Certificate> certs = new HashMap<>();
 
     @BeforeEach
     void pki() throws Exception {
         cluster = TestPki.ca("cluster");
     }
 
-    private Optional<PeerTls> member(String id) throws Exception {
-        PeerTls t = cluster.issue(id).peerTls(cluster.cert());
+    private Optional<PeerTls> member(RaftGroup group, String id) throws Exception {
+        return member(group, id, PeerCrl.none());
+    }
+
+    private Optional<PeerTls> member(RaftGroup group, String id, PeerCrl crl) throws Exception {
+        var identity = cluster.issue(id);
+        PeerTls t = identity.peerTls(group.members(id), crl, cluster.cert());
         tls.put(id, t);
+        certs.put(id, identity.cert());
         return Optional.of(t);
+    }
+
+    private boolean refused(String id, String why) {
+        String last = tls.get(id).lastRefusal();
+        return last != null && last.contains(why);
     }
 
     @Test
     void threeAuthenticatedNodesElectOneLeaderAndReElectWhenItDies() throws Exception {
         try (var group = new RaftGroup(dir, 3, ELECTION_TIMEOUT_MS)) {
-            for (RaftPeer p : group.peers) group.start(p.nodeId(), member(p.nodeId()));
+            for (RaftPeer p : group.peers) group.start(p.nodeId(), member(group, p.nodeId()));
             Await.until("a leader", DEADLINE, () -> group.leaders().size() == 1);
             String first = group.leaders().get(0);
             assertEquals(first, group.elector(first).leaderNodeId());
@@ -74,11 +94,11 @@ class PeerTlsElectionTest {
     void aNodeWithACertificateFromAnotherCaNeitherVotesNorLeads() throws Exception {
         // The strongest outsider: a well-formed certificate of its own CA, and it trusts the cluster's CA too.
         TestPki rogueCa = TestPki.ca("rogue");
-        PeerTls rogue = rogueCa.issue("n2").peerTls(cluster.cert(), rogueCa.cert());
         try (var group = new RaftGroup(dir, 3, ELECTION_TIMEOUT_MS)) {
+            PeerTls rogue = rogueCa.issue("n2").peerTls(group.members("n2"), cluster.cert(), rogueCa.cert());
             group.start("n2", Optional.of(rogue));
-            group.start("n0", member("n0"));
-            group.start("n1", member("n1"));
+            group.start("n0", member(group, "n0"));
+            group.start("n1", member(group, "n1"));
             Await.until("a leader among n0 and n1", DEADLINE, () -> group.leaders().size() == 1);
             assertTrue(List.of("n0", "n1").contains(group.leaders().get(0)), group.leaders().toString());
             // both sides of every link to n2 refuse it: n0/n1 refuse its certificate, it refuses theirs
@@ -97,7 +117,7 @@ class PeerTlsElectionTest {
         try (var plain = new RaftGroup(dir.resolve("plain"), 1, ELECTION_TIMEOUT_MS);
              var secure = new RaftGroup(dir.resolve("secure"), 1, ELECTION_TIMEOUT_MS)) {
             plain.start("n0", Optional.empty());
-            secure.start("n0", member("n0"));
+            secure.start("n0", member(secure, "n0"));
             Await.until("both single-node groups lead", DEADLINE,
                     () -> plain.leaders().size() == 1 && secure.leaders().size() == 1);
             RaftGroup.Heard before = secure.heard("n0");
@@ -124,7 +144,7 @@ class PeerTlsElectionTest {
     @Test
     void connectionsBeyondThePendingHandshakeCapAreClosedAndTheSlotsComeBack() throws Exception {
         try (var secure = new RaftGroup(dir, 1, ELECTION_TIMEOUT_MS)) {
-            secure.start("n0", member("n0"));
+            secure.start("n0", member(secure, "n0"));
             PeerTls tls = this.tls.get("n0");
             var address = new InetSocketAddress("127.0.0.1", endpoint(secure).getPort());
             var silent = new ArrayList<Socket>();
@@ -142,6 +162,110 @@ class PeerTlsElectionTest {
             // the closed clients give their slots back (as their close reaches the server): a member gets in again
             SSLContext member = memberContext("n1");
             Await.until("a member's handshake succeeds again", DEADLINE, () -> handshakes(member, address));
+        }
+    }
+
+    @Test
+    void aServerPresentingAnotherMembersCertificateIsRefusedByTheNodeThatDialedIt() throws Exception {
+        try (var group = new RaftGroup(dir, 2, ELECTION_TIMEOUT_MS);
+             var impostor = new Impostor(group.peer("n1"), cluster.issue("n0"))) {
+            group.start("n0", member(group, "n0"));
+            // n0 dials n1's raft address; a certificate the cluster CA signed answers, but one for another member
+            Await.until("n0 refusing the impostor at n1's address", DEADLINE,
+                    () -> refused("n0", "could not authenticate peer ") && refused("n0", "CertificateException: expected node n1,"
+                            + " but the certificate names node n0 (subject CN=n0)"));
+            assertNull(group.elector("n0").leaderNodeId(), "a one-of-two node cannot lead");
+        }
+    }
+
+    @Test
+    void aClientWhoseCertificateNamesNoMemberIsRefused() throws Exception {
+        try (var group = new RaftGroup(dir, 1, ELECTION_TIMEOUT_MS)) {
+            group.start("n0", member(group, "n0"));
+            var address = new InetSocketAddress("127.0.0.1", endpoint(group).getPort());
+            SSLContext outsider = memberContext("n7"); // the cluster CA signed it; n7 is in no peers list
+            try (var socket = (SSLSocket) outsider.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
+                socket.setSoTimeout(30_000);
+                socket.startHandshake(); // TLS 1.3: the client is done before the server has judged its certificate
+                assertThrows(IOException.class, () -> {
+                    if (socket.getInputStream().read() < 0) throw new IOException("closed");
+                }, "the server ends the connection");
+            }
+            Await.until("n0 refusing the outsider", DEADLINE, () -> refused("n0", "refused connection from ")
+                    && refused("n0", "the certificate names no member id (subject CN=n7); members: [n0]"));
+        }
+    }
+
+    @Test
+    void aRevokedPeerNeitherVotesNorLeads() throws Exception {
+        try (var group = new RaftGroup(dir, 3, ELECTION_TIMEOUT_MS)) {
+            var n2 = cluster.issue("n2");
+            Path file = TestPki.writeCrls(dir.resolve("crl.pem"), cluster.crl(n2.cert()));
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> n2.peerTls(group.members("n2"), PeerCrl.load(file, List.of(cluster.cert())), cluster.cert()));
+            assertTrue(e.getMessage().startsWith("the certificate is revoked"), "with the CRL, n2 would not even start: " + e.getMessage());
+            PeerTls revoked = n2.peerTls(group.members("n2"), cluster.cert());
+            group.start("n2", Optional.of(revoked));
+            group.start("n0", member(group, "n0", PeerCrl.load(file, List.of(cluster.cert()))));
+            group.start("n1", member(group, "n1", PeerCrl.load(file, List.of(cluster.cert()))));
+            Await.until("a leader among n0 and n1", DEADLINE, () -> group.leaders().size() == 1);
+            assertTrue(List.of("n0", "n1").contains(group.leaders().get(0)), group.leaders().toString());
+            Await.until("n0 and n1 refusing n2 as revoked", DEADLINE,
+                    () -> refused("n0", "certificate CN=n2 (serial ") && refused("n1", "was revoked on "));
+            boolean n2Joined = Await.holdsWithin(Duration.ofMillis(5L * ELECTION_TIMEOUT_MS),
+                    () -> group.heard("n2") != null || group.elector("n2").leaderNodeId() != null);
+            assertFalse(n2Joined, "n2 led or learnt the leader: " + group.heard("n2") + " " + group.elector("n2").describe());
+        }
+    }
+
+    @Test
+    void aCrlUpdatedAtRunTimeCutsTheRevokedPeerOff() throws Exception {
+        try (var group = new RaftGroup(dir, 3, ELECTION_TIMEOUT_MS)) {
+            Path file = TestPki.writeCrls(dir.resolve("crl.pem"), cluster.crl());
+            for (RaftPeer p : group.peers) group.start(p.nodeId(), member(group, p.nodeId(), PeerCrl.load(file, List.of(cluster.cert()))));
+            Await.until("a leader every node knows", DEADLINE, () -> group.leaders().size() == 1
+                    && group.peers.stream().allMatch(p -> group.elector(p.nodeId()).leaderNodeId() != null));
+
+            TestPki.writeCrls(file, cluster.crl(certs.get("n2"))); // the operator revokes n2; no node restarts
+            Await.until("n2 cut off and a leader among n0 and n1", DEADLINE, () -> group.elector("n2").leaderNodeId() == null
+                    && group.leaders().size() == 1 && !group.leaders().contains("n2"));
+            assertTrue(refused("n0", "was revoked on ") || refused("n1", "was revoked on "),
+                    tls.get("n0").lastRefusal() + " / " + tls.get("n1").lastRefusal());
+            boolean n2Back = Await.holdsWithin(Duration.ofMillis(5L * ELECTION_TIMEOUT_MS),
+                    () -> group.elector("n2").leaderNodeId() != null || group.leaders().contains("n2"));
+            assertFalse(n2Back, "n2 rejoined: " + group.elector("n2").describe());
+        }
+    }
+
+    /** A TLS server on a member's raft address that presents {@code identity} and hangs up after each handshake. */
+    private final class Impostor implements AutoCloseable {
+        private final SSLServerSocket server;
+        private final Thread acceptor;
+
+        Impostor(RaftPeer at, TestPki.Identity identity) throws Exception {
+            SSLContext context = ((JdkSslContext) SslContextBuilder.forServer(identity.key(), identity.cert())
+                    .trustManager(cluster.cert()).clientAuth(ClientAuth.REQUIRE).sslProvider(SslProvider.JDK).build()).context();
+            var address = endpoint(at);
+            server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(address.getPort(), 16,
+                    InetAddress.getByName(address.getIp()));
+            acceptor = Thread.ofVirtual().start(this::serve);
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try (var socket = (SSLSocket) server.accept()) {
+                    socket.setSoTimeout(10_000);
+                    socket.startHandshake();
+                } catch (IOException e) {
+                    // the dialer refused us (or the test is over): next
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            acceptor.join();
         }
     }
 
@@ -165,8 +289,12 @@ class PeerTlsElectionTest {
     }
 
     private static Endpoint endpoint(RaftGroup group) {
+        return endpoint(group.peer("n0"));
+    }
+
+    private static Endpoint endpoint(RaftPeer peer) {
         PeerId id = new PeerId();
-        assertTrue(id.parse(group.peer("n0").raftAddress()));
+        assertTrue(id.parse(peer.raftAddress()));
         return id.getEndpoint();
     }
 

@@ -1,5 +1,6 @@
 package cairn.election;
 
+import cairn.election.peer.PeerMembers;
 import cairn.election.peer.PeerTls;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -38,6 +39,13 @@ final class RaftGroup implements AutoCloseable {
 
     RaftPeer peer(String id) {
         return peers.stream().filter(p -> p.nodeId().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** This group's members as peer TLS sees them, for member {@code self}. */
+    PeerMembers members(String self) {
+        var byAddress = new java.util.HashMap<String, String>();
+        for (RaftPeer p : peers) byAddress.put(p.raftAddress(), p.nodeId());
+        return new PeerMembers(self, byAddress);
     }
 
     /** Starts member {@code id}, with peer TLS when {@code tls} is present. */

@@ -7,12 +7,14 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -32,7 +34,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.V2TBSCertListGenerator;
 import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
@@ -75,7 +79,7 @@ public final class TestCa {
         KeyPair keys = ecKeys();
         X500Name x500 = new X500Name("CN=" + name);
         Instant now = Instant.now();
-        return new TestCa(x500, keys, sign(x500, x500, keys, keys.getPrivate(), null,
+        return new TestCa(x500, keys, sign(x500, x500, keys, keys.getPrivate(), null, List.of(),
                 now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))));
     }
 
@@ -95,8 +99,37 @@ public final class TestCa {
 
     /** A certificate {@code CN=cn} for {@code usage}, valid from {@code notBefore} to {@code notAfter}. */
     public Issued issue(String cn, Usage usage, Instant notBefore, Instant notAfter) throws Exception {
+        return issue(cn, usage, notBefore, notAfter, List.of());
+    }
+
+    /** As {@link #issue(String, Usage, Instant, Instant)}, also naming {@code dnsNames} as subject alternative names. */
+    public Issued issue(String cn, Usage usage, Instant notBefore, Instant notAfter, List<String> dnsNames) throws Exception {
         KeyPair subject = ecKeys();
-        return new Issued(sign(name, new X500Name("CN=" + cn), subject, keys.getPrivate(), usage, notBefore, notAfter), subject);
+        return new Issued(sign(name, new X500Name("CN=" + cn), subject, keys.getPrivate(), usage, dnsNames, notBefore, notAfter), subject);
+    }
+
+    /** An intermediate CA {@code CN=name} signed by this one, valid from a day ago for a month. */
+    public TestCa intermediate(String name) throws Exception {
+        KeyPair subject = ecKeys();
+        X500Name x500 = new X500Name("CN=" + name);
+        Instant now = Instant.now();
+        return new TestCa(x500, subject, sign(this.name, x500, subject, keys.getPrivate(), null, List.of(),
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))));
+    }
+
+    /** A CRL of this CA listing {@code revoked} (revoked an hour ago), issued at {@code thisUpdate}. */
+    public X509CRL crl(Instant thisUpdate, Instant nextUpdate, List<X509Certificate> revoked) throws Exception {
+        var tbs = new V2TBSCertListGenerator();
+        tbs.setSignature(ECDSA_SHA256);
+        tbs.setIssuer(name);
+        tbs.setThisUpdate(new Time(Date.from(thisUpdate)));
+        tbs.setNextUpdate(new Time(Date.from(nextUpdate)));
+        for (X509Certificate c : revoked) {
+            tbs.addCRLEntry(new ASN1Integer(c.getSerialNumber()), new Time(Date.from(Instant.now().minus(Duration.ofHours(1)))),
+                    CRLReason.keyCompromise);
+        }
+        byte[] der = signed(tbs.generateTBSCertList(), keys.getPrivate());
+        return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
     }
 
     public static String pem(String type, byte[] der) {
@@ -124,7 +157,7 @@ public final class TestCa {
 
     /** An X.509 v3 certificate; {@code usage} null makes a CA certificate. */
     private static X509Certificate sign(X500Name issuer, X500Name subject, KeyPair subjectKeys, PrivateKey issuerKey,
-                                        Usage usage, Instant notBefore, Instant notAfter) throws Exception {
+                                        Usage usage, List<String> dnsNames, Instant notBefore, Instant notAfter) throws Exception {
         var tbs = new V3TBSCertificateGenerator();
         tbs.setSerialNumber(new ASN1Integer(BigInteger.valueOf(SERIAL.incrementAndGet())));
         tbs.setIssuer(issuer);
@@ -148,18 +181,25 @@ public final class TestCa {
             if (usage == Usage.SERVER) {
                 extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                         new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+            } else if (!dnsNames.isEmpty()) {
+                extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(dnsNames.stream()
+                        .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
             }
         }
         tbs.setExtensions(extensions.generate());
-        var body = tbs.generateTBSCertificate();
+        byte[] der = signed(tbs.generateTBSCertificate(), issuerKey);
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+    }
+
+    /** {@code body} with its ECDSA-SHA256 signature by {@code key}: a certificate or a CRL, DER. */
+    private static byte[] signed(org.bouncycastle.asn1.ASN1Object body, PrivateKey key) throws Exception {
         Signature signer = Signature.getInstance("SHA256withECDSA");
-        signer.initSign(issuerKey);
+        signer.initSign(key);
         signer.update(body.getEncoded(ASN1Encoding.DER));
         var whole = new ASN1EncodableVector();
         whole.add(body);
         whole.add(ECDSA_SHA256);
         whole.add(new DERBitString(signer.sign()));
-        byte[] der = new DERSequence(whole).getEncoded(ASN1Encoding.DER);
-        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        return new DERSequence(whole).getEncoded(ASN1Encoding.DER);
     }
 }

@@ -323,18 +323,25 @@ public final class ConfigLoader {
         return config;
     }
 
-    /** The three peer TLS files go together, in raft mode only; their content is checked when the node starts. */
+    /**
+     * The three peer TLS files go together, in raft mode only, and the optional CRL needs them; their content is
+     * checked when the node starts.
+     */
     private static Optional<HaConfig.PeerTlsFiles> peerTls(Section s, HaConfig.Mode mode, PathResolver paths) {
         List<String> keys = List.of("peer_tls_cert", "peer_tls_key", "peer_tls_ca");
         List<Optional<Path>> files = keys.stream().map(k -> s.optString(k).map(paths::resolve)).toList();
+        Optional<Path> crl = s.optString("peer_tls_crl").map(paths::resolve);
         long set = files.stream().filter(Optional::isPresent).count();
-        if (set == 0) return Optional.empty();
+        if (set == 0) {
+            if (crl.isPresent()) throw s.error("peer_tls_crl", "needs peer_tls_cert, peer_tls_key and peer_tls_ca");
+            return Optional.empty();
+        }
         if (set < keys.size()) {
             String missing = keys.get(files.indexOf(Optional.<Path>empty()));
             throw s.error(missing, "peer_tls_cert, peer_tls_key and peer_tls_ca go together");
         }
         if (mode != HaConfig.Mode.RAFT) throw s.error("peer_tls_cert", "only used in raft mode (lease mode has no peer channel)");
-        return Optional.of(new HaConfig.PeerTlsFiles(files.get(0).get(), files.get(1).get(), files.get(2).get()));
+        return Optional.of(new HaConfig.PeerTlsFiles(files.get(0).get(), files.get(1).get(), files.get(2).get(), crl));
     }
 
     private static HaConfig.Peer peer(Section s, String text) {

@@ -88,5 +88,11 @@ public final class ConfigTemplate {
             # store_timeout_ms = 5000   # a leader that cannot reach the store this long steps down
             # on_promote = "/etc/cairn/promote.sh"
             # on_demote = "/etc/cairn/demote.sh"
+            # Mutual TLS between raft peers (raft mode; docs/ha.md, "Peer authentication"). Each node's
+            # certificate must name its node_id (as CN or a DNS subject alternative name) and chain to the CA.
+            # peer_tls_cert = "/etc/cairn/peer/node-a.pem"   # this node's certificate, then any intermediates
+            # peer_tls_key = "/etc/cairn/peer/node-a.key"    # unencrypted PEM key, mode 0600
+            # peer_tls_ca = "/etc/cairn/peer/ca.pem"         # the cluster CA: only what it signed may be a peer
+            # peer_tls_crl = "/etc/cairn/peer/crl.pem"       # optional CRLs of the CA; re-read when the file changes
             """;
 }

@@ -1,5 +1,7 @@
 package cairn.server.node;
 
+import cairn.election.peer.PeerCrl;
+import cairn.election.peer.PeerMembers;
 import cairn.election.peer.PeerTls;
 import cairn.server.config.ConfigException;
 import cairn.server.config.HaConfig;
@@ -10,6 +12,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,12 +47,30 @@ final class HaPeerTls {
         PrivateKey key = pem.privateKey("ha.peer_tls_key", files.key());
         pem.checkPair("ha.peer_tls_cert", chain.get(0), "ha.peer_tls_key", files.key(), key);
         List<X509Certificate> cas = pem.certificates("ha.peer_tls_ca", files.ca());
+        PeerCrl crl = files.crl().map(file -> crl(source, file, cas)).orElseGet(PeerCrl::none);
         try {
-            PeerTls tls = PeerTls.of(chain, key, cas);
-            log.info("raft peer channel: mutual TLS as {}, peers must present a certificate from {}", tls.subject(), files.ca());
+            PeerTls tls = PeerTls.of(members(ha), chain, key, cas, crl);
+            log.info("raft peer channel: mutual TLS as node {} ({}), peers must present a certificate from {} naming their node id{}",
+                    ha.nodeId(), tls.subject(), files.ca(), crl.file().map(f -> ", not revoked by " + f + " (" + crl.revokedCount()
+                            + " revoked; re-read when it changes)").orElse(""));
             return Optional.of(tls);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": ha.peer_tls_cert: " + files.cert() + ": " + e.getMessage());
+        }
+    }
+
+    /** Every {@code peers} entry's node id by its raft address, as the raft elector names them. */
+    private static PeerMembers members(HaConfig ha) {
+        var byAddress = new HashMap<String, String>();
+        for (HaConfig.Peer p : ha.peers()) byAddress.put(p.raftAddress().toString(), p.nodeId());
+        return new PeerMembers(ha.nodeId(), byAddress);
+    }
+
+    private static PeerCrl crl(String source, Path file, List<X509Certificate> cas) {
+        try {
+            return PeerCrl.load(file, cas);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": ha.peer_tls_crl: " + file + ": " + e.getMessage());
         }
     }
 

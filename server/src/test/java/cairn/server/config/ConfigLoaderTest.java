@@ -202,12 +202,18 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void peerTlsFilesGoTogetherInRaftModeOnly() {
+    void peerTlsFilesGoTogetherInRaftModeOnlyAndTheCrlNeedsThem() {
         String raft = MINIMAL + "[ha]\nnode_id = \"a\"\nraft_address = \"10.0.0.1:7000\"\npeers = [\"10.0.0.1:7000\"]\n";
         assertTrue(parse(raft).ha().orElseThrow().peerTls().isEmpty());
         var tls = parse(raft + "peer_tls_cert = \"tls/a.pem\"\npeer_tls_key = \"tls/a.key\"\npeer_tls_ca = \"/etc/ca.pem\"\n")
                 .ha().orElseThrow().peerTls().orElseThrow();
-        assertEquals(new HaConfig.PeerTlsFiles(BASE.resolve("tls/a.pem"), BASE.resolve("tls/a.key"), Path.of("/etc/ca.pem")), tls);
+        assertEquals(new HaConfig.PeerTlsFiles(BASE.resolve("tls/a.pem"), BASE.resolve("tls/a.key"), Path.of("/etc/ca.pem"),
+                Optional.empty()), tls);
+        var withCrl = parse(raft + "peer_tls_cert = \"a.pem\"\npeer_tls_key = \"a.key\"\npeer_tls_ca = \"ca.pem\"\npeer_tls_crl = \"crl.pem\"\n")
+                .ha().orElseThrow().peerTls().orElseThrow();
+        assertEquals(Optional.of(BASE.resolve("crl.pem")), withCrl.crl());
+        assertEquals("test.toml: ha.peer_tls_crl: needs peer_tls_cert, peer_tls_key and peer_tls_ca",
+                error(raft + "peer_tls_crl = \"crl.pem\"\n"));
         assertEquals("test.toml: ha.peer_tls_ca: peer_tls_cert, peer_tls_key and peer_tls_ca go together",
                 error(raft + "peer_tls_cert = \"a.pem\"\npeer_tls_key = \"a.key\"\n"));
         assertTrue(error(MINIMAL + "[ha]\nnode_id = \"a\"\nmode = \"lease\"\npeer_tls_cert = \"a\"\npeer_tls_key = \"b\"\npeer_tls_ca = \"c\"\n")
