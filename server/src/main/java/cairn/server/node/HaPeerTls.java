@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code [ha] peer_tls_*}: the raft peer channel's TLS, read and checked when the node starts, before anything
- * else opens, so a bad file is a config error naming key and file. Not when the config is read: the key is
+ * else opens, so a bad file is a config error naming key and file: the certificate must name this node's id and
+ * the optional CRL ({@code peer_tls_crl}) must be signed by the CA, current, and not revoke this node. Not when the config is read: the key is
  * readable by the service user only, and other commands ({@code cairn status}) read the same config.
  */
 final class HaPeerTls {

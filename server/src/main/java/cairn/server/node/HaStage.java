@@ -51,7 +51,8 @@ final class HaStage implements AutoCloseable {
                 codec, new Serving(config, nbdTls, status), metrics.registry());
         this.elector = elector(config, ha, peerTls, store, clientAddress);
         peerTls.ifPresent(tls -> FunctionCounter.builder("cairn.ha.peer.refused.connections", tls, PeerTls::refusedConnections)
-                .description("raft peer connections refused: failed TLS handshakes, either side, and the pending-handshake cap")
+                .description("raft peer connections refused: failed TLS handshakes (CA, node id, CRL), either side, the"
+                        + " pending-handshake cap, and open connections cut when a changed CRL revokes the peer")
                 .register(metrics.registry()));
         this.controller = new RoleController(ha.nodeId(), clientAddress, new EpochLedger(store), elector, volume,
                 new HookRunner(ha.onPromote().orElse(null), ha.onDemote().orElse(null), HOOK_TIMEOUT),
