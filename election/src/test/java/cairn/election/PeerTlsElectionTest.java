@@ -46,7 +46,7 @@ import javax.net.ssl.SSLSocket;
 class PeerTlsElectionTest {
 
     private static final int ELECTION_TIMEOUT_MS = 600;
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @TempDir
     Path dir;

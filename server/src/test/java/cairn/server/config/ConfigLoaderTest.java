@@ -212,7 +212,7 @@ class ConfigLoaderTest {
         var withCrl = parse(raft + "peer_tls_cert = \"a.pem\"\npeer_tls_key = \"a.key\"\npeer_tls_ca = \"ca.pem\"\npeer_tls_crl = \"crl.pem\"\n")
                 .ha().orElseThrow().peerTls().orElseThrow();
         assertEquals(Optional.of(BASE.resolve("crl.pem")), withCrl.crl());
-        assertEquals("test.toml: ha.peer_tls_crl: needs peer_tls_cert, peer_tls_key and peer_tls_ca",
+        assertEquals("test.toml:10: ha.peer_tls_crl: needs peer_tls_cert, peer_tls_key and peer_tls_ca",
                 error(raft + "peer_tls_crl = \"crl.pem\"\n"));
         assertEquals("test.toml: ha.peer_tls_ca: peer_tls_cert, peer_tls_key and peer_tls_ca go together",
                 error(raft + "peer_tls_cert = \"a.pem\"\npeer_tls_key = \"a.key\"\n"));
