@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Writes numbered 4 KiB blocks through NBD, each followed by FLUSH, to whichever node leads; remembers the
  * sequence number of the last acknowledged (flushed) write of every block. On any error it drops the
  * connection, finds the leader again and retries the same write, so an unacknowledged write is never skipped.
+ * At most {@code ratePerSecond} writes start per second (0: as fast as the leader acknowledges).
  */
 final class BarrierWriter implements Runnable {
     static final int BLOCK = 4096;
@@ -20,6 +21,8 @@ final class BarrierWriter implements Runnable {
     private final List<ClusterNode> nodes;
     private final String export;
     private final long[] acked;
+    private final long intervalNanos;
+    private long nextStart;
     private volatile boolean stop;
     private volatile boolean pauseRequested;
     private volatile boolean idle;
@@ -34,10 +37,11 @@ final class BarrierWriter implements Runnable {
     private int clientNode = -1;
     private long seq = 1;
 
-    BarrierWriter(List<ClusterNode> nodes, String export, int blocks) {
+    BarrierWriter(List<ClusterNode> nodes, String export, int blocks, int ratePerSecond) {
         this.nodes = nodes;
         this.export = export;
         this.acked = new long[blocks];
+        this.intervalNanos = ratePerSecond <= 0 ? 0 : 1_000_000_000L / ratePerSecond;
     }
 
     @Override
@@ -51,6 +55,7 @@ final class BarrierWriter implements Runnable {
                 sleepMs(10);
                 continue;
             }
+            pace();
             int block = (int) (seq % acked.length);
             try {
                 client.write((long) block * BLOCK, content(seq, block)).get(OP_TIMEOUT_S, TimeUnit.SECONDS);
@@ -64,6 +69,17 @@ final class BarrierWriter implements Runnable {
             }
         }
         disconnect();
+    }
+
+    /** Waits for this write's slot; a writer that fell behind (failover) starts at once, without a burst. */
+    private void pace() {
+        if (intervalNanos == 0) return;
+        long now = System.nanoTime();
+        if (nextStart > now) {
+            sleepMs((nextStart - now) / 1_000_000);
+            now = nextStart;
+        }
+        nextStart = now + intervalNanos;
     }
 
     private boolean connect() {

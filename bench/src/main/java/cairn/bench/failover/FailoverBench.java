@@ -27,7 +27,17 @@ import java.util.regex.Pattern;
  * killed node restarted as a standby). After each failover every acknowledged write is read back.
  * Failover time = from the kill to the first acknowledged write on the new leader.
  *
- * <p>Usage: {@code FailoverBench --jar server/target/cairn.jar [--runs N] [--store file|s3proxy] [--latency-ms 50]}.
+ * <p>The writer starts at most {@code --rate} writes per second (default 50, a small database's commit rate;
+ * 0 = as fast as the leader acknowledges, which saturates a 2-core host running all three nodes).
+ *
+ * <p>Before each kill the cluster settles for {@code --settle-ms} (default 15 s) after the restarted node is
+ * ready: a JVM that has just started compiles and replays on every core, and killing the leader then measures
+ * the host's CPU starvation (raft heartbeats late, leaders stepping down) rather than the failover path.
+ * {@code --settle-ms 0} kills as soon as the restarted node is ready and 50 more writes are acknowledged.
+ *
+ * <p>Usage: {@code FailoverBench --jar server/target/cairn.jar [--runs N] [--store file|s3proxy] [--latency-ms 50]
+ * [--settle-ms MS] [--rate N] [--election-ms MS]}
+ * ({@code --election-ms}: the nodes' {@code [ha] election_timeout_ms}, default the server's default).
  * The last line of output is {@code failover runs=N p50=..ms p99=..ms max=..ms lost=..}.
  */
 public final class FailoverBench {
@@ -41,26 +51,33 @@ public final class FailoverBench {
         String store = "file";
         String jar = "server/target/cairn.jar";
         long latencyMs = 50;
+        long settleMs = 15_000;
+        int rate = 50;
+        long electionMs = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--store" -> store = args[++i];
                 case "--jar" -> jar = args[++i];
                 case "--latency-ms" -> latencyMs = Long.parseLong(args[++i]);
+                case "--settle-ms" -> settleMs = Long.parseLong(args[++i]);
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--election-ms" -> electionMs = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--runs N --store file|s3proxy --jar PATH --latency-ms MS)");
+                        + " (--runs N --store file|s3proxy --jar PATH --latency-ms MS --settle-ms MS --rate N --election-ms MS)");
             }
         }
         if (!store.equals("file") && !store.equals("s3proxy")) throw new IllegalArgumentException("--store file|s3proxy");
         Path work = Files.createTempDirectory("cairn-failover");
-        System.out.println("work dir " + work + ", store " + store + ", runs " + runs);
+        System.out.println("work dir " + work + ", store " + store + ", runs " + runs + ", settle " + settleMs + " ms, writer rate " + (rate > 0 ? rate + "/s" : "unlimited")
+                + ", election timeout " + (electionMs > 0 ? electionMs + " ms" : "default"));
         List<AutoCloseable> closers = new ArrayList<>();
         List<ClusterNode> nodes = new ArrayList<>();
         BarrierWriter writer = null;
         Thread writerThread = null;
         try {
             String storageSection = storageSection(store, work, latencyMs, closers);
-            nodes.addAll(cluster(work, storageSection, Path.of(jar).toAbsolutePath()));
+            nodes.addAll(cluster(work, storageSection, Path.of(jar).toAbsolutePath(), electionMs));
             for (ClusterNode n : nodes) n.start();
             // Under heavy load leadership can move between finding the leader and the admin command: retry.
             for (int attempt = 1; ; attempt++) {
@@ -71,7 +88,7 @@ public final class FailoverBench {
                     if (attempt == VERIFY_ATTEMPTS) throw e;
                 }
             }
-            writer = new BarrierWriter(nodes, EXPORT, BLOCKS);
+            writer = new BarrierWriter(nodes, EXPORT, BLOCKS, rate);
             writerThread = Thread.ofPlatform().name("barrier-writer").start(writer);
             awaitAcks(writer, 100);
 
@@ -82,6 +99,7 @@ public final class FailoverBench {
             List<Long> detectMs = new ArrayList<>();
             List<Double> loads = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
+                Thread.sleep(settleMs); // the writer keeps writing: a settled cluster under load, not an idle one
                 loads.add(loadAverage());
                 int victim = nodes.indexOf(awaitLeader(nodes, -1));
                 ClusterNode killed = nodes.get(victim);
@@ -124,7 +142,10 @@ public final class FailoverBench {
                         run + 1, killed.id, killed.pid(), leader.id, failoverMs[run], seenMs, phases, acksBefore, lost,
                         loads.getLast());
                 killed.start();
-                await(killed.id + " back as a standby", killed::ready);
+                await(killed.id + " back as a standby", () -> {
+                    if (!killed.alive()) throw new IllegalStateException(killed.id + " exited while starting: see " + killed.log());
+                    return killed.ready();
+                });
                 writer.resume();
                 awaitAcks(writer, 50);
             }
@@ -179,7 +200,8 @@ public final class FailoverBench {
         return at.getPort();
     }
 
-    private static List<ClusterNode> cluster(Path work, String storageSection, Path jar) throws IOException {
+    private static List<ClusterNode> cluster(Path work, String storageSection, Path jar, long electionMs)
+            throws IOException {
         Path keyFile = work.resolve("key.hex");
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -201,7 +223,8 @@ public final class FailoverBench {
                     + "[servers.nbd]\naddresses = [\"127.0.0.1:" + nbd + "\"]\n"
                     + "[servers.http]\naddresses = [\"127.0.0.1:" + http + "\"]\n"
                     + "[ha]\nnode_id = \"" + id + "\"\nmode = \"raft\"\nraft_address = \"127.0.0.1:" + raft[i] + "\"\n"
-                    + "peers = [" + String.join(", ", peers) + "]\n";
+                    + "peers = [" + String.join(", ", peers) + "]\n"
+                    + (electionMs > 0 ? "election_timeout_ms = " + electionMs + "\n" : "");
             Path config = dir.resolve("cairn.toml");
             Files.writeString(config, toml);
             nodes.add(new ClusterNode(id, nbd, http, config, dir.resolve("node.log"), javaCommand));
@@ -271,9 +294,21 @@ public final class FailoverBench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
+    /**
+     * A port that is free now, below Linux's default ephemeral range (32768-60999): the nodes restart many
+     * times on the same ports, and a port from the ephemeral range can meanwhile be taken by some outgoing
+     * connection, so a restarted node could not bind it.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-31999");
     }
 }
