@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import cairn.election.peer.PeerCrl;
 import cairn.election.peer.PeerTls;
+import cairn.election.peer.PeerTlsNodeOptions;
+import cairn.election.peer.PeerTlsRpcFactory;
 import cairn.election.peer.TestPki;
 import cairn.engine.testing.Await;
 import com.alipay.sofa.jraft.entity.PeerId;
@@ -175,6 +177,24 @@ class PeerTlsElectionTest {
                     () -> refused("n0", "could not authenticate peer ") && refused("n0", "CertificateException: expected node n1,"
                             + " but the certificate names node n0 (subject CN=n0)"));
             assertNull(group.elector("n0").leaderNodeId(), "a one-of-two node cannot lead");
+        }
+    }
+
+    @Test
+    void aNodeDialsNoAddressButItsMembers() throws Exception {
+        try (var group = new RaftGroup(dir, 1, ELECTION_TIMEOUT_MS)) {
+            PeerTls n0 = member(group, "n0").orElseThrow();
+            var factory = new PeerTlsRpcFactory();
+            RpcClient client = factory.createRpcClient(factory.defaultJRaftClientConfigHelper(new PeerTlsNodeOptions(n0)));
+            client.init(new RpcOptions());
+            try {
+                var stranger = new Endpoint("127.0.0.1", RaftGroup.freePort());
+                assertThrows(Exception.class, () -> client.invokeSync(stranger, heartbeat(group), 2_000));
+                Await.until("the dial refused", DEADLINE, () -> refused("n0", "could not authenticate peer ")
+                        && refused("n0", "127.0.0.1:" + stranger.getPort() + ": no member has this raft address (members [n0])"));
+            } finally {
+                client.shutdown();
+            }
         }
     }
 

@@ -94,10 +94,15 @@ final class PeerTlsChannels {
     }
 
     private void refuse(Channel channel, boolean server, String why) {
+        refuse(channel, server, channel.remoteAddress(), why);
+    }
+
+    /** {@code peer}: the address to name (a connection being opened has none yet). */
+    private void refuse(Channel channel, boolean server, SocketAddress peer, String why) {
         refused.incrementAndGet();
         String message = server
-                ? "raft peer channel: refused connection from " + channel.remoteAddress() + ": " + why
-                : "raft peer channel: could not authenticate peer " + channel.remoteAddress() + ": " + why;
+                ? "raft peer channel: refused connection from " + peer + ": " + why
+                : "raft peer channel: could not authenticate peer " + peer + ": " + why;
         lastRefusal.set(message);
         long now = System.nanoTime();
         long last = lastWarnNanos.get();
@@ -134,9 +139,9 @@ final class PeerTlsChannels {
         public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise) {
             Optional<String> member = remote instanceof InetSocketAddress inet ? members.idAt(inet) : Optional.empty();
             if (member.isEmpty()) {
-                String why = remote + " is the raft address of no member " + members.ids();
-                refuse(ctx.channel(), false, why);
-                promise.tryFailure(new ConnectException("raft peer channel: " + why));
+                String why = "no member has this raft address (members " + members.ids() + ")";
+                refuse(ctx.channel(), false, remote, why);
+                promise.tryFailure(new ConnectException("raft peer channel: " + remote + ": " + why));
                 return;
             }
             SSLEngine engine = engines.apply(true);
