@@ -10,6 +10,7 @@ done
 bench_secs="${CAIRN_E2E_BENCH_SECS:-15}"    # length of each time-based fio job (random I/O, fsync)
 bench_only="${CAIRN_E2E_BENCH_ONLY:-io md}"   # "io" (fio data jobs), "md" (metadata), or both
 bench_files="${CAIRN_E2E_BENCH_FILES:-500}" # files per metadata phase (create, stat, unlink): 2000 took >20 min
+bench_targets="${CAIRN_E2E_BENCH_TARGETS:-cairn-nfs ganesha-nfs cairn-9p diod-9p cairn-nbd nbdkit-nbd local-disk}" # a subset, e.g. "cairn-9p diod-9p"
 write_config
 start_server
 "$CAIRN_TOP/cairn" nbd create -c "$CAIRN_E2E_WORK/cairn.toml" bench 512M > /dev/null
@@ -51,10 +52,9 @@ truncate -s 512M "$CAIRN_E2E_WORK/scratch.img"
 export CAIRN_E2E_SCRATCH="$CAIRN_E2E_WORK/scratch.img"
 echo "bench: servers up (Cairn, nfs-ganesha, diod, nbdkit); ${bench_secs} s per timed job, $bench_files files per metadata phase"
 
-{ echo "WORK=$CAIRN_E2E_WORK; SECS=$bench_secs; FILES=$bench_files; ONLY=\"$bench_only\""; cat <<'GUEST'; } | guest_script bench
+{ echo "WORK=$CAIRN_E2E_WORK; SECS=$bench_secs; FILES=$bench_files; ONLY=\"$bench_only\"; targets=\"$bench_targets\""; cat <<'GUEST'; } | guest_script bench
 nfs_opts=vers=3,proto=tcp,nolock,mountproto=tcp
 p9_opts=trans=tcp,version=9p2000.L,msize=1048576,cache=mmap,access=user
-targets="cairn-nfs ganesha-nfs cairn-9p diod-9p cairn-nbd nbdkit-nbd local-disk"
 ext4_on() { mkfs.ext4 -q -F -E nodiscard "$1" && mount "$1" "$2"; }
 mount_target() { # mount_target TARGET DIR
   case "$1" in

@@ -78,6 +78,22 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * The reply to a request that needs no filesystem call, made on the caller's thread (the connection's
+     * event loop), or null: the request then runs on a worker. Covers what a Linux client sends around every
+     * open and create that touches only the fid table: a clone walk (no names) and the clunk of a fid that
+     * was never opened (three of the ten requests of an open(O_CREAT) + close). Answering them here skips
+     * two thread handoffs each.
+     */
+    Rmessage answerWithoutFilesystem(Session s, Tmessage request) {
+        if (!s.versioned()) return null;
+        return switch (request) {
+            case Twalk m when m.names().isEmpty() -> handle(s, m); // walk() calls the filesystem only per name
+            case Tclunk m -> s.fids.removeUnopened(m.fid()) ? new Rclunk(m.tag()) : null;
+            default -> null;
+        };
+    }
+
     private Rmessage dispatch(Session s, Tmessage request) {
         if (!s.versioned() && !(request instanceof Tversion) && !(request instanceof Rejected)) {
             throw new FsException(Errno.EINVAL, "request before Tversion");

@@ -50,6 +50,12 @@ final class FidTable {
         return f;
     }
 
+    /** Removes the fid if it is unopened (a clunk with no filesystem call to make); false otherwise. */
+    boolean removeUnopened(int fid) {
+        Fid f = fids.get(fid);
+        return f != null && f.state() instanceof Fid.Unopened && fids.remove(fid, f);
+    }
+
     /** Removes every fid (Tversion reset or connection close) and returns them. */
     List<Fid> clear() {
         List<Fid> all = new ArrayList<>();

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: runs its requests concurrently (at most {@code maxInFlight} at once, each on a
  * virtual thread, the rest queued), replies in completion order, answers Tflush and bounds its memory.
+ * Requests that need no filesystem call (clone walks, clunks of unopened fids) are answered on the event
+ * loop when nothing is queued: a kernel client sends one request at a time per syscall step, and each hop
+ * to a worker and back costs two thread wake-ups, which on a loaded host dominate these requests' latency.
  *
  * <p>All fields are touched on the channel's event loop only; workers hand their reply back to it.
  *
@@ -88,6 +91,15 @@ final class NinepConnection extends SimpleChannelInboundHandler<Tmessage> {
             ctx.close();
             return;
         }
+        // Only with nothing queued: a request answered here never overtakes one waiting for a worker.
+        if (queue.isEmpty()) {
+            Rmessage reply = dispatcher.answerWithoutFilesystem(session, message);
+            if (reply != null) {
+                send(ctx, reply);
+                ctx.flush();
+                return;
+            }
+        }
         var request = new Request(message, requestBytes(message));
         byTag.put(message.tag(), request);
         queue.add(request);
@@ -132,14 +144,19 @@ final class NinepConnection extends SimpleChannelInboundHandler<Tmessage> {
         hold(ctx, -r.bytes);
         if (!closed) {
             if (reply instanceof Rversion v && v.version().equals(Protocol.VERSION)) frames.maxFrameBytes(v.msize());
-            long replyBytes = replyBytes(reply);
-            hold(ctx, replyBytes);
-            ctx.write(reply).addListener(f -> hold(ctx, -replyBytes));
+            send(ctx, reply);
             for (Tflush flush : r.flushes) ctx.write(new Rflush(flush.tag()));
             ctx.flush();
             pump(ctx);
         }
         releaseIfIdle();
+    }
+
+    /** Writes a reply (not flushed); its bytes count against the budget until written. */
+    private void send(ChannelHandlerContext ctx, Rmessage reply) {
+        long replyBytes = replyBytes(reply);
+        hold(ctx, replyBytes);
+        ctx.write(reply).addListener(f -> hold(ctx, -replyBytes));
     }
 
     private void hold(ChannelHandlerContext ctx, long bytes) {

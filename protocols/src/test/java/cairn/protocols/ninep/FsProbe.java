@@ -5,6 +5,7 @@ import cairn.engine.fs.FileSystem;
 import cairn.engine.fs.FsOptions;
 import cairn.engine.fs.MemoryDb;
 import cairn.engine.fs.ValueTransform;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -13,13 +14,15 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The real filesystem over an in-memory database, seen through a probe that records fsync calls and can hold
- * them at a gate (a request that stays in flight as long as a test wants).
+ * them at a gate (a request that stays in flight as long as a test wants), and records every call made on a
+ * Netty event loop thread (there must be none: filesystem calls may block).
  */
 final class FsProbe {
     final MemoryDb db;
     final CairnFileSystem real;
     final FileSystem fs;
     final List<Long> fsyncs = new CopyOnWriteArrayList<>();
+    final List<String> eventLoopCalls = new CopyOnWriteArrayList<>();
     volatile CountDownLatch fsyncGate;
 
     FsProbe() {
@@ -31,6 +34,7 @@ final class FsProbe {
         this.real = CairnFileSystem.open(db, FsOptions.defaults().withExtentBytes(4096), ValueTransform.IDENTITY);
         this.fs = (FileSystem) Proxy.newProxyInstance(FileSystem.class.getClassLoader(),
                 new Class<?>[] {FileSystem.class}, (proxy, method, args) -> {
+                    if (Thread.currentThread() instanceof FastThreadLocalThread) eventLoopCalls.add(method.getName());
                     if (method.getName().equals("fsync")) {
                         var gate = fsyncGate;
                         if (gate != null) gate.await();
