@@ -108,6 +108,7 @@ one() {
 # gets the same): 32 MiB in and out and 20 small files on each server.
 head -c 32M "$work/big.src" > "$work/warm.src"
 for s in cairn ganesha; do
+  rm -f "$work/warm.out"  # nfs-cp will not overwrite a local file
   in_ns nfs-cp "$work/warm.src" "$(url "$s" warm)" > /dev/null && in_ns nfs-cp "$(url "$s" warm)" "$work/warm.out" > /dev/null
   for i in $(seq 1 20); do in_ns nfs-cp "$work/small.src" "$(url "$s" "w-$i")" > /dev/null; done
 done
