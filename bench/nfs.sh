@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Host-side NFSv3 benchmark with a userspace client (libnfs-utils: nfs-cp, nfs-ls; this fio has no libnfs
 # engine): `cairn run`'s NFS server vs nfs-ganesha (VFS FSAL) on the same disk, side by side in one run.
-# Usage: sudo bench/nfs.sh [big_mib] [small_files] [rounds]      (documented run: 256 300 2)
+# Usage: sudo bench/nfs.sh [big_mib] [small_files] [rounds]      (defaults 256 300 2; documented run: 128 100 2)
 # Per round and server, in turn (Cairn first in odd rounds, ganesha first in even ones):
 #   - write: nfs-cp of a big_mib MiB random file into the export; read: nfs-cp of it back (sha256 checked)
 #   - small: small_files files of 4 KiB copied in, one nfs-cp each (each run is a process start, a MOUNT and
