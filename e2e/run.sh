@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real kernel clients against Cairn: e2e/run.sh [smoke|crash|posix|zfs|postgres|failover|bench] (default smoke).
+# Real kernel clients against Cairn: e2e/run.sh [smoke|crash|posix|zfs|postgres|failover|bench|nbdtls] (default smoke).
 # Builds the guest once (cached in e2e/cache), then runs the Cairn server and QEMU inside a fresh network
 # namespace that has only a loopback interface, so no test traffic can leave this machine.
 set -euo pipefail

@@ -27,11 +27,7 @@ DEBUGFS
   touch "$stamp"; echo "build-guest: updated the guest init in $cache/root.img"; exit 0
 fi
 
-need=(debootstrap qemu-system-x86 e2fsprogs)
-missing=(); for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+"$(dirname "$here")/bin/apt-install.sh" build-guest debootstrap qemu-system-x86 e2fsprogs
 
 mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)"
 mirror="${mirror:-http://deb.debian.org/debian}"

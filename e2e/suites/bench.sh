@@ -4,9 +4,7 @@
 # guest is the bottleneck, so only ratios between servers measured in this run mean anything.
 # All servers run in the test namespace and keep their data in the work dir (the same host file system).
 # CAIRN_E2E_BENCH_TABLE=FILE: also write the results table (markdown) to FILE.
-for tool in ganesha.nfsd rpcbind diod nbdkit; do
-  command -v "$tool" > /dev/null || { echo "e2e bench: $tool missing (apt-get install -y nfs-ganesha nfs-ganesha-vfs diod nbdkit)"; exit 1; }
-done
+"$CAIRN_TOP/bin/apt-install.sh" "e2e bench" nfs-ganesha nfs-ganesha-vfs rpcbind diod nbdkit
 bench_secs="${CAIRN_E2E_BENCH_SECS:-15}"    # length of each time-based fio job (random I/O, fsync)
 bench_only="${CAIRN_E2E_BENCH_ONLY:-io md}"   # "io" (fio data jobs), "md" (metadata), or both
 bench_files="${CAIRN_E2E_BENCH_FILES:-500}" # files per metadata phase (create, stat, unlink): 2000 took >20 min
