@@ -49,18 +49,7 @@ addresses = ["127.0.0.1:9464"]
 TOML
 in_ns "$java" -Xmx2g --enable-native-access=ALL-UNNAMED -jar "$jar" run -c "$work/cairn.toml" > "$work/cairn.log" 2>&1 &
 pids+=("$!")
-mkdir -p "$work/ganesha"
-cat > "$work/ganesha.conf" <<CONF
-NFS_CORE_PARAM { Protocols = 3; NFS_Port = 20490; MNT_Port = 20491; NLM_Port = 20492; Rquota_Port = 20493;
-                 Enable_NLM = false; Enable_RQUOTA = false; Enable_UDP = false; }
-NFS_KRB5 { Active_krb5 = false; }
-NFSV4 { Graceless = true; }
-EXPORT { Export_Id = 1; Path = $work/ganesha; Pseudo = /ganesha; Access_Type = RW; Squash = No_Root_Squash;
-         Protocols = 3; Transports = TCP; SecType = sys; FSAL { Name = VFS; } }
-CONF
-in_ns unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir /run/rpcbind && rpcbind -f -w &
-  sleep 1; exec ganesha.nfsd -F -N NIV_EVENT -f "$1/ganesha.conf" -L "$1/ganesha.log" -p "$1/ganesha.nfsd-pid"' \
-  sh "$work" > "$work/ganesha.out" 2>&1 &
+"$top/bin/ganesha-in-ns.sh" "$ns" "$work" > "$work/ganesha.out" 2>&1 &
 pids+=("$!")
 await_port 2049 "Cairn NFS"; await_port 20490 nfs-ganesha; await_port 20491 "nfs-ganesha (mount)"
 

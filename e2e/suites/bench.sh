@@ -22,23 +22,10 @@ await_port() { # await_port PORT NAME: until something in the namespace accepts 
   return 1
 }
 
-# nfs-ganesha insists on registering with rpcbind (fatal without it): give it a private rpcbind inside the
-# namespace, in a private mount namespace so neither touches the host's /run. The guest mounts with
-# port= and mountport=, so it never asks rpcbind.
-mkdir -p "$CAIRN_E2E_WORK/ganesha" "$CAIRN_E2E_WORK/diod"
+mkdir -p "$CAIRN_E2E_WORK/diod"
 # diod attaches as the mounting user and as "nobody" (setfsuid) and must traverse the work dir (mktemp: 0700)
 chmod 711 "$CAIRN_E2E_WORK"
-cat > "$CAIRN_E2E_WORK/ganesha.conf" <<CONF
-NFS_CORE_PARAM { Protocols = 3; NFS_Port = 20490; MNT_Port = 20491; NLM_Port = 20492; Rquota_Port = 20493;
-                 Enable_NLM = false; Enable_RQUOTA = false; Enable_UDP = false; }
-NFS_KRB5 { Active_krb5 = false; }
-NFSV4 { Graceless = true; }
-EXPORT { Export_Id = 1; Path = $CAIRN_E2E_WORK/ganesha; Pseudo = /ganesha; Access_Type = RW; Squash = No_Root_Squash;
-         Protocols = 3; Transports = TCP; SecType = sys; FSAL { Name = VFS; } }
-CONF
-ip netns exec "$CAIRN_E2E_NS" unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir /run/rpcbind && rpcbind -f -w &
-  sleep 1; ganesha.nfsd -F -N NIV_EVENT -f "$1/ganesha.conf" -L "$1/ganesha.log" -p "$1/ganesha.nfsd-pid"' \
-  sh "$CAIRN_E2E_WORK" > "$CAIRN_E2E_WORK/ganesha.out" 2>&1 &
+"$CAIRN_TOP/bin/ganesha-in-ns.sh" "$CAIRN_E2E_NS" "$CAIRN_E2E_WORK" > "$CAIRN_E2E_WORK/ganesha.out" 2>&1 &
 echo $! > "$CAIRN_E2E_WORK/ganesha.pid"
 ip netns exec "$CAIRN_E2E_NS" diod -f -n -L stderr -l 127.0.0.1:5640 -e "$CAIRN_E2E_WORK/diod" > "$CAIRN_E2E_WORK/diod.log" 2>&1 &
 echo $! > "$CAIRN_E2E_WORK/diod.pid"
