@@ -60,6 +60,7 @@ url() { # url SERVER NAME: the libnfs URL of NAME in the root of SERVER's export
   esac
 }
 now_ms() { date +%s%3N; }
+per_s() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.1f", n * 1000 / t }'; } # per_s COUNT MS
 head -c "$((big_mib << 20))" /dev/urandom > "$work/big.src"
 big_sum="$(sha256sum < "$work/big.src")"
 head -c 4096 /dev/urandom > "$work/small.src"
@@ -70,15 +71,15 @@ echo "load: $(cut -d' ' -f1-3 /proc/loadavg)  cpus: $(nproc)  big file: $big_mib
 one() {
   local s="$1" r="$2" t0 ms i
   t0=$(now_ms); in_ns nfs-cp "$work/big.src" "$(url "$s" "big-$r")" > /dev/null; ms=$(( $(now_ms) - t0 ))
-  echo "$s write $(awk -v m="$big_mib" -v t="$ms" 'BEGIN { printf "%.1f", m * 1000 / t }')" >> "$results"
+  echo "$s write $(per_s "$big_mib" "$ms")" >> "$results"
   rm -f "$work/big.out"
   t0=$(now_ms); in_ns nfs-cp "$(url "$s" "big-$r")" "$work/big.out" > /dev/null; ms=$(( $(now_ms) - t0 ))
   [ "$(sha256sum < "$work/big.out")" = "$big_sum" ] || { echo "bench/nfs.sh: $s: the big file read back differs" >&2; exit 1; }
-  echo "$s read $(awk -v m="$big_mib" -v t="$ms" 'BEGIN { printf "%.1f", m * 1000 / t }')" >> "$results"
+  echo "$s read $(per_s "$big_mib" "$ms")" >> "$results"
   t0=$(now_ms)
   for i in $(seq 1 "$small_files"); do in_ns nfs-cp "$work/small.src" "$(url "$s" "s$r-$i")" > /dev/null; done
   ms=$(( $(now_ms) - t0 ))
-  echo "$s small-in $(awk -v n="$small_files" -v t="$ms" 'BEGIN { printf "%.1f", n * 1000 / t }')" >> "$results"
+  echo "$s small-in $(per_s "$small_files" "$ms")" >> "$results"
   t0=$(now_ms); in_ns nfs-ls "$(url "$s" "")" > "$work/ls.out"; n=$(grep -cE "(^| )s$r-[0-9]+$" "$work/ls.out") ; ms=$(( $(now_ms) - t0 ))
   [ "$n" -eq "$small_files" ] || { echo "bench/nfs.sh: $s: nfs-ls listed $n of $small_files small files:" >&2; head -n 3 "$work/ls.out" >&2; exit 1; }
   echo "$s list-ms $ms" >> "$results"
@@ -88,7 +89,7 @@ one() {
   ms=$(( $(now_ms) - t0 ))
   cmp -s "$work/small.src" "$work/out/$small_files" || { echo "bench/nfs.sh: $s: a small file read back differs" >&2; exit 1; }
   rm -rf "$work/out"
-  echo "$s small-out $(awk -v n="$small_files" -v t="$ms" 'BEGIN { printf "%.1f", n * 1000 / t }')" >> "$results"
+  echo "$s small-out $(per_s "$small_files" "$ms")" >> "$results"
   echo "round $r $s done (load $(cut -d' ' -f1 /proc/loadavg))"
 }
 # Warm-up, not measured: a JVM server compiles its hot paths during the first requests (ganesha needs none, but

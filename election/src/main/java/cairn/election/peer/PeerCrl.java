@@ -174,8 +174,11 @@ public final class PeerCrl {
     }
 
     private static List<X509CRL> read(Path file, List<X509Certificate> cas) throws IOException {
-        if (Files.size(file) > FILE_BYTES_MAX) throw new IllegalArgumentException("larger than " + FILE_BYTES_MAX + " bytes");
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes;
+        try (var in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) FILE_BYTES_MAX + 1); // bounded even if the file grows while it is read
+        }
+        if (bytes.length > FILE_BYTES_MAX) throw new IllegalArgumentException("larger than " + FILE_BYTES_MAX + " bytes");
         var crls = new ArrayList<X509CRL>();
         try {
             for (CRL crl : CertificateFactory.getInstance("X.509").generateCRLs(new ByteArrayInputStream(bytes))) crls.add((X509CRL) crl);

@@ -191,8 +191,9 @@ final class PeerTlsChannels {
                 refuse(ctx.channel(), server, "no peer certificate");
                 return;
             }
-            crlGeneration = trust.crl().current(0).generation();
-            Optional<String> problem = trust.problem(chain, expected);
+            PeerCrl.Revocations revocations = trust.crl().current(0);
+            crlGeneration = revocations.generation();
+            Optional<String> problem = trust.problem(chain, expected, revocations);
             if (problem.isPresent()) {
                 refuse(ctx.channel(), server, problem.get());
                 return;

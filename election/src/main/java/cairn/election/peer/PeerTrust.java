@@ -46,19 +46,19 @@ final class PeerTrust extends X509ExtendedTrustManager {
      * Why {@code chain} is not the peer it should be, or empty: {@code expected} is the member this node dialed,
      * null on an accepted connection (then any one member will do).
      */
-    Optional<String> problem(X509Certificate[] chain, String expected) {
+    Optional<String> problem(X509Certificate[] chain, String expected, PeerCrl.Revocations revocations) {
         Optional<String> identity = identityProblem(chain[0], expected);
         if (identity.isPresent()) return identity;
-        return crl.current(0).revoked(chain);
+        return revocations.revoked(chain);
     }
 
     /** As {@link #problem}, for a certificate of this node itself: it must name {@code members.self()}. */
     Optional<String> ownProblem(X509Certificate[] chain) {
         Set<String> named = CertNames.memberIds(chain[0], members);
         if (!named.equals(Set.of(members.self()))) {
-            return Optional.of("names " + (named.isEmpty() ? "no member id" : "member id(s) " + named) + " (" + CertNames.describe(chain[0])
-                    + "), not this node's id " + members.self() + ": its CN or a DNS subject alternative name must be the node id,"
-                    + " and no other member's");
+            return Optional.of("names " + (named.isEmpty() ? "no member id" : "member id(s) " + named) + " ("
+                    + CertNames.describe(chain[0]) + "), not this node's id "
+                    + members.self() + ": its CN or a DNS subject alternative name must be the node id, and no other member's");
         }
         return crl.current(0).revoked(chain).map(why -> "is revoked: " + why);
     }
@@ -66,19 +66,26 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private Optional<String> identityProblem(X509Certificate cert, String expected) {
         Set<String> named = CertNames.memberIds(cert, members);
         if (expected != null && !named.equals(Set.of(expected))) {
-            return Optional.of("expected node " + expected + ", but the certificate names "
-                    + (named.isEmpty() ? "no member id" : named.size() == 1 ? "node " + named.iterator().next() : "several member ids " + named)
+            return Optional.of("expected node " + expected + ", but the certificate names " + describe(named)
                     + " (" + CertNames.describe(cert) + ")");
         }
         if (named.size() != 1) {
-            return Optional.of("the certificate names " + (named.isEmpty() ? "no member id" : "several member ids " + named)
-                    + " (" + CertNames.describe(cert) + "); members: " + members.ids());
+            return Optional.of("the certificate names " + describe(named) + " (" + CertNames.describe(cert) + "); members: "
+                    + members.ids());
         }
         return Optional.empty();
     }
 
+    private static String describe(Set<String> memberIds) {
+        return switch (memberIds.size()) {
+            case 0 -> "no member id";
+            case 1 -> "node " + memberIds.iterator().next();
+            default -> "several member ids " + memberIds;
+        };
+    }
+
     private void check(X509Certificate[] chain, String expected) throws CertificateException {
-        Optional<String> problem = problem(chain, expected);
+        Optional<String> problem = problem(chain, expected, crl.current(0));
         if (problem.isPresent()) throw new CertificateException(problem.get());
     }
 
