@@ -49,6 +49,8 @@ public final class RaftElector implements Elector {
     private final ExecutorService events = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private RaftGroupService service;
     private Node node;
+    /** The term this node leads in, set on jraft's state-machine thread before the event is queued; 0 if none. */
+    private volatile long leaderTerm;
 
     /** A raft elector over plain TCP: keep the raft addresses on a private network (SECURITY.md). */
     public RaftElector(RaftPeer self, List<RaftPeer> peers, Path dataDir, int electionTimeoutMs, boolean witness) {
@@ -100,6 +102,11 @@ public final class RaftElector implements Elector {
         PeerId selfId = peerId(self);
         service = new RaftGroupService(GROUP, selfId, options, boundRpcServer(selfId, tls));
         node = service.start();
+    }
+
+    @Override
+    public boolean leads(long term) {
+        return term != 0 && leaderTerm == term;
     }
 
     /** Hands leadership to the most up-to-date peer that answers (jraft's choice for {@code ANY_PEER}). */
@@ -196,6 +203,7 @@ public final class RaftElector implements Elector {
 
         @Override
         public void onLeaderStart(long term) {
+            leaderTerm = term;
             if (witness) {
                 events.execute(RaftElector.this::stepDown);
                 return;
@@ -205,6 +213,7 @@ public final class RaftElector implements Elector {
 
         @Override
         public void onLeaderStop(Status status) {
+            leaderTerm = 0;
             if (witness) return;
             events.execute(() -> listener.deposed("raft leadership lost: " + status));
         }
