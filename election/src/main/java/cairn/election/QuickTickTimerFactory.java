@@ -9,18 +9,24 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * jraft's timers, with the election timer ticking {@value #TICKS_PER_TIMEOUT} times per period.
+ * jraft's timers, with the election timer ticking {@value #TICKS_PER_TIMEOUT} times per period and the vote timer
+ * twice.
  *
  * <p>A jraft follower's election timer fires every election timeout (plus a random delay) and starts a pre-vote
  * only if the leader has then been silent for a whole timeout. The tick and the silence threshold are one
  * number, so a dead leader is noticed between one and two timeouts after its last heartbeat, and a pre-vote a
  * peer refuses (its own last heartbeat came a few milliseconds later) costs another whole period. Ticking
  * faster keeps the threshold, and with it how long a stalled leader is tolerated, but notices a silent leader
- * within a quarter of a timeout of it, and retries a refused pre-vote as soon. The vote timer (how long a
- * candidate waits for votes) keeps jraft's timing: a vote costs a term-and-vote write on each side, which took
- * a quarter of a second on a busy disk, and candidates whose votes time out together try again together (one
- * benchmark run spent 13 terms in a row on split votes with a quarter-period vote timer). The step-down timer,
- * which decides when a leader that hears from no majority gives up, is jraft's own too.
+ * within a quarter of a timeout of it, and retries a refused pre-vote as soon.
+ *
+ * <p>Faster ticks make split votes likelier: both survivors cross the threshold on the same last heartbeat, and
+ * when the second one's tick comes before the first one's vote request reaches it, both stand and neither wins
+ * (3 of 20 failovers in one benchmark run). The vote timer, how long a candidate waits before it tries again,
+ * is then the cost; it runs at half of jraft's period, 0.5-0.6 timeouts. Not less: a vote costs a term-and-vote
+ * write on each side, which took a third of a second on a busy disk, and candidates whose votes time out
+ * before the answers come try again together (a run with a quarter-period vote timer spent 13 terms in a row
+ * on split votes). The step-down timer, which decides when a leader that hears from no majority gives up, is
+ * jraft's own.
  *
  * <p>jraft takes its timer factory from {@link SPI} (highest priority wins; its own is 0), for every node in
  * the JVM; {@link #requireInstalled()} checks that this one won.
@@ -28,10 +34,16 @@ import java.util.concurrent.TimeUnit;
 @SPI(priority = 10)
 public class QuickTickTimerFactory extends DefaultRaftTimerFactory {
     static final int TICKS_PER_TIMEOUT = 4;
+    static final int VOTE_WAITS_PER_TIMEOUT = 2;
 
     @Override
     public Timer getElectionTimer(boolean shared, String name) {
         return new ScaledTimer(super.getElectionTimer(shared, name), TICKS_PER_TIMEOUT);
+    }
+
+    @Override
+    public Timer getVoteTimer(boolean shared, String name) {
+        return new ScaledTimer(super.getVoteTimer(shared, name), VOTE_WAITS_PER_TIMEOUT);
     }
 
     /** Fails unless jraft picked this factory: without it failover detection is up to twice as slow. */
