@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Faster ticks make split votes likelier: both survivors cross the threshold on the same last heartbeat, and
  * when the second one's tick comes before the first one's vote request reaches it, both stand and neither wins
- * (3 of 20 failovers in one benchmark run). The vote timer, how long a candidate waits before it tries again,
+ * (after 4 of 20 kills in one benchmark run). The vote timer, how long a candidate waits before it tries again,
  * is then the cost; it runs at half of jraft's period, 0.5-0.6 timeouts. Not less: a vote costs a term-and-vote
  * write on each side, which took a third of a second on a busy disk, and candidates whose votes time out
  * before the answers come try again together (a run with a quarter-period vote timer spent 13 terms in a row
