@@ -15,7 +15,7 @@ case "$what" in
   diskcache) exec "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" cairn.bench.DiskCacheBench "$@" ;;
   fs) exec "$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$cp" cairn.bench.fs.FsBench "$@" ;;
   memory) exec "$JAVA_HOME/bin/java" -Xmx256m -cp "$cp" cairn.bench.fs.MemoryBench "$@" ;;
-  failover) exec "$JAVA_HOME/bin/java" -Xmx512m -cp "$cp" cairn.bench.failover.FailoverBench \
+  failover) exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" cairn.bench.failover.FailoverBench \
       --jar "$top/server/target/cairn.jar" "$@" ;;
   *) echo "unknown benchmark $what (engine, diskcache, fs, memory, failover)" >&2; exit 2 ;;
 esac

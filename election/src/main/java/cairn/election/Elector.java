@@ -17,6 +17,13 @@ public interface Elector extends AutoCloseable {
 
     void start(Listener listener);
 
+    /**
+     * Whether this node still leads in the decision {@code term} named. Decisions reach the listener through a
+     * queue, behind slow work (a demotion, a claim against a stalled store), so one may arrive after it was
+     * already lost; acting on it would claim an epoch and fence whoever leads now.
+     */
+    boolean leads(long term);
+
     /** Gives up leadership voluntarily (planned failover); the elector may elect another node. */
     void stepDown();
 

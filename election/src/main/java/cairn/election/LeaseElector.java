@@ -133,6 +133,12 @@ public final class LeaseElector implements Elector {
         }
     }
 
+    /** Decisions reach the listener synchronously on the lease loop, so the current one is the only one. */
+    @Override
+    public synchronized boolean leads(long term) {
+        return leading;
+    }
+
     @Override
     public synchronized void stepDown() {
         if (leading) releaseRequested = true;

@@ -49,6 +49,8 @@ public final class RaftElector implements Elector {
     private final ExecutorService events = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private RaftGroupService service;
     private Node node;
+    /** The term this node leads in, set on jraft's state-machine thread before the event is queued; 0 if none. */
+    private volatile long leaderTerm;
 
     /** A raft elector over plain TCP: keep the raft addresses on a private network (SECURITY.md). */
     public RaftElector(RaftPeer self, List<RaftPeer> peers, Path dataDir, int electionTimeoutMs, boolean witness) {
@@ -87,6 +89,7 @@ public final class RaftElector implements Elector {
         var conf = new Configuration();
         for (RaftPeer p : peers) conf.addPeer(peerId(p));
         tls.ifPresent(t -> PeerTlsRpcFactory.requireInstalled());
+        QuickTickTimerFactory.requireInstalled();
         NodeOptions options = tls.<NodeOptions>map(PeerTlsNodeOptions::new).orElseGet(NodeOptions::new);
         options.setElectionTimeoutMs(electionTimeoutMs);
         options.setRaftOptions(raftOptions(electionTimeoutMs));
@@ -99,6 +102,11 @@ public final class RaftElector implements Elector {
         PeerId selfId = peerId(self);
         service = new RaftGroupService(GROUP, selfId, options, boundRpcServer(selfId, tls));
         node = service.start();
+    }
+
+    @Override
+    public boolean leads(long term) {
+        return term != 0 && leaderTerm == term;
     }
 
     /** Hands leadership to the most up-to-date peer that answers (jraft's choice for {@code ANY_PEER}). */
@@ -148,14 +156,13 @@ public final class RaftElector implements Elector {
     }
 
     /**
-     * Failover speed. A follower's election timer fires every {@code electionTimeoutMs} plus a random delay of
-     * at most {@code maxElectionDelayMs} (jraft's default: 1 s) and starts a pre-vote once it has not heard from
-     * the leader for {@code electionTimeoutMs}; so a dead leader is noticed after between 1x and 2x the timeout
-     * plus that delay. A fifth of the timeout keeps split votes between the survivors rare while cutting the
-     * worst case from 3 s to 2.2 s at the default timeout. The raft log carries nothing Cairn needs (safety is the
-     * epoch ledger's), so appends are not fsynced: the configuration entry a new leader must commit before it
-     * starts costs one round trip instead of two fsyncs on a busy disk. Terms and votes are still written
-     * through, and survive a process crash in the page cache like the log does.
+     * Failover speed. A follower starts a pre-vote once the leader has been silent for {@code electionTimeoutMs};
+     * its election timer checks that every quarter of the timeout plus a random delay ({@link
+     * QuickTickTimerFactory}), so a dead leader is noticed 1 to 1.3 timeouts after its last heartbeat. The random
+     * delay, at most a fifth of the timeout, keeps split votes between the survivors rare. The raft log carries
+     * nothing Cairn needs (safety is the epoch ledger's), so appends are not fsynced: the configuration entry a
+     * new leader must commit before it starts costs one round trip instead of two fsyncs on a busy disk. Terms
+     * and votes are still written through, and survive a process crash in the page cache like the log does.
      */
     static RaftOptions raftOptions(int electionTimeoutMs) {
         var raft = new RaftOptions();
@@ -198,6 +205,7 @@ public final class RaftElector implements Elector {
 
         @Override
         public void onLeaderStart(long term) {
+            leaderTerm = term;
             if (witness) {
                 events.execute(RaftElector.this::stepDown);
                 return;
@@ -207,6 +215,7 @@ public final class RaftElector implements Elector {
 
         @Override
         public void onLeaderStop(Status status) {
+            leaderTerm = 0;
             if (witness) return;
             events.execute(() -> listener.deposed("raft leadership lost: " + status));
         }

@@ -88,6 +88,10 @@ public final class RoleController implements Elector.Listener, AutoCloseable {
     @Override
     public synchronized void elected(long newTerm) {
         if (closed || role.get() == Role.LEADER) return;
+        if (!elector.leads(newTerm)) {
+            log.info("node {} skips the election of term {}: it no longer leads in it", nodeId, newTerm);
+            return;
+        }
         term.set(newTerm);
         role.set(Role.PROMOTING);
         Optional<EpochRecord> claimed = claimTimer.record(() -> claim(newTerm));
@@ -98,6 +102,12 @@ public final class RoleController implements Elector.Listener, AutoCloseable {
             return;
         }
         EpochRecord epoch = claimed.get();
+        if (!elector.leads(newTerm)) {
+            // lost while claiming (a slow store): the epoch is spent, but serving it would only be cut short
+            log.warn("node {} lost term {} while claiming epoch {}; not serving it", nodeId, newTerm, epoch.epoch());
+            role.set(Role.STANDBY);
+            return;
+        }
         try {
             long t0 = System.nanoTime();
             actions.promote(epoch);

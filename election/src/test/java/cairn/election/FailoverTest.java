@@ -40,7 +40,7 @@ class FailoverTest {
         var electorB = new RoleControllerTest.ManualElector();
         TestNode a = node("a", electorA);
         TestNode b = node("b", electorB);
-        electorA.listener.elected(1);
+        electorA.elect(1);
         FileSystem fsA = a.serving.get();
         assertNotNull(fsA, "a serves after its promotion");
         List<String> acked = new ArrayList<>();
@@ -52,7 +52,7 @@ class FailoverTest {
         a.store.pause();
         var stuck = CompletableFuture.runAsync(() -> TestNode.writeDurably(fsA, "a-stuck"));
         Await.until("a's fsync to block in the store", Duration.ofSeconds(30), () -> a.store.callsBlocked() > 0);
-        electorB.listener.elected(2);
+        electorB.elect(2);
         FileSystem fsB = b.serving.get();
         assertNotNull(fsB, "b serves after taking over");
         assertEquals(2, b.controller.status().ownEpoch());

@@ -17,6 +17,21 @@ class RoleControllerTest {
     static final class ManualElector implements Elector {
         Listener listener;
         int stepDowns;
+        /** What {@link #leads} answers, call by call; the term {@link #elect} delivered once they run out. */
+        final java.util.Deque<Boolean> leadsAnswers = new java.util.ArrayDeque<>();
+        long leaderTerm;
+
+        /** Elects this node in {@code term} and delivers the decision. */
+        void elect(long term) {
+            leaderTerm = term;
+            listener.elected(term);
+        }
+
+        @Override
+        public boolean leads(long term) {
+            Boolean scripted = leadsAnswers.poll();
+            return scripted != null ? scripted : term == leaderTerm;
+        }
 
         @Override
         public void start(Listener l) {
@@ -75,7 +90,7 @@ class RoleControllerTest {
         var elector = new ManualElector();
         var actions = new RecordingActions();
         var c = controller("a", elector, actions, Duration.ofHours(1));
-        elector.listener.elected(5);
+        elector.elect(5);
         assertEquals(Role.LEADER, c.role());
         assertEquals(List.of("promote 1"), actions.log);
         RoleStatus s = c.status();
@@ -93,12 +108,12 @@ class RoleControllerTest {
         var electorA = new ManualElector();
         var actionsA = new RecordingActions();
         var a = controller("a", electorA, actionsA, Duration.ofMillis(10));
-        electorA.listener.elected(1);
+        electorA.elect(1);
         assertEquals(Role.LEADER, a.role());
         // b wins a later election while a is cut off from its peers but not from the store
         var electorB = new ManualElector();
         var b = controller("b", electorB, new RecordingActions(), Duration.ofHours(1));
-        electorB.listener.elected(2);
+        electorB.elect(2);
         assertEquals(2, b.status().ownEpoch());
         Await.until("a to notice epoch 2", Duration.ofSeconds(30), () -> a.role() == Role.STANDBY);
         assertEquals("demote fenced by epoch 2", actionsA.log.get(1));
@@ -111,9 +126,36 @@ class RoleControllerTest {
         var actions = new RecordingActions();
         actions.failPromote = true;
         var c = controller("a", elector, actions, Duration.ofHours(1));
-        elector.listener.elected(3);
+        elector.elect(3);
         assertEquals(Role.STANDBY, c.role());
         assertEquals(1, elector.stepDowns);
         assertTrue(actions.log.get(0).startsWith("demote promotion failed"), actions.log.toString());
+    }
+
+    @Test
+    void aDecisionAlreadyLostIsNotActedOn() {
+        var elector = new ManualElector();
+        var actions = new RecordingActions();
+        var c = controller("a", elector, actions, Duration.ofHours(1));
+        elector.leaderTerm = 8; // term 7 ended while its decision was still queued
+        elector.listener.elected(7);
+        assertEquals(Role.STANDBY, c.role());
+        assertEquals(List.of(), actions.log);
+        assertEquals(0, new EpochLedger(store).latestEpoch(), "no epoch claimed: whoever leads now is not fenced");
+        elector.elect(8);
+        assertEquals(Role.LEADER, c.role());
+        assertEquals(List.of("promote 1"), actions.log);
+    }
+
+    @Test
+    void aTermLostDuringTheClaimIsNotServed() {
+        var elector = new ManualElector();
+        var actions = new RecordingActions();
+        var c = controller("a", elector, actions, Duration.ofHours(1));
+        elector.leadsAnswers.addAll(List.of(true, false)); // leads when the claim starts, not when it ends
+        elector.elect(4);
+        assertEquals(Role.STANDBY, c.role());
+        assertEquals(List.of(), actions.log, "nothing opened as writer");
+        assertEquals(1, new EpochLedger(store).latestEpoch());
     }
 }

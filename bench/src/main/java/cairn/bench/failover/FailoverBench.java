@@ -98,16 +98,19 @@ public final class FailoverBench {
             Map<String, List<Long>> phaseMs = new TreeMap<>();
             List<Long> detectMs = new ArrayList<>();
             List<Double> loads = new ArrayList<>();
+            List<Double> steals = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 Thread.sleep(settleMs); // the writer keeps writing: a settled cluster under load, not an idle one
                 loads.add(loadAverage());
                 int victim = nodes.indexOf(awaitLeader(nodes, -1));
                 ClusterNode killed = nodes.get(victim);
                 long acksBefore = writer.acks();
+                CpuTimes cpuAtKill = CpuTimes.now();
                 writer.arm(victim);
                 killed.kill();
                 BarrierWriter w = writer;
                 await("a write acknowledged by a new leader", () -> w.firstAckAt() != 0);
+                steals.add(CpuTimes.now().stealPercentSince(cpuAtKill));
                 long t0 = writer.killedAt();
                 failoverMs[run] = (writer.firstAckAt() - t0) / 1_000_000;
                 long seenMs = writer.leaderSeenAt() == 0 ? -1 : (writer.leaderSeenAt() - t0) / 1_000_000;
@@ -138,9 +141,9 @@ public final class FailoverBench {
                 lastSums.remove(killed.id); // restarted below: its counters start again at zero
                 detectMs.add(seenMs);
                 System.out.printf("run %d: killed %s (pid %d), new leader %s: failover %d ms (leader visible at %d ms%s),"
-                                + " acks so far %d, lost %d, load %.1f%n",
+                                + " acks so far %d, lost %d, load %.1f, CPU steal during the failover %.0f%%%n",
                         run + 1, killed.id, killed.pid(), leader.id, failoverMs[run], seenMs, phases, acksBefore, lost,
-                        loads.getLast());
+                        loads.getLast(), steals.getLast());
                 killed.start();
                 await(killed.id + " back as a standby", () -> {
                     if (!killed.alive()) throw new IllegalStateException(killed.id + " exited while starting: see " + killed.log());
@@ -156,6 +159,9 @@ public final class FailoverBench {
             System.out.printf("machine load (1-minute average) at the kills: min %.1f, median %.1f, max %.1f on %d cores%n",
                     loads.stream().min(Double::compare).orElse(0.0), loads.stream().sorted().toList().get(loads.size() / 2),
                     loads.stream().max(Double::compare).orElse(0.0), Runtime.getRuntime().availableProcessors());
+            List<Double> stealSorted = steals.stream().sorted().toList();
+            System.out.printf("CPU steal during the failovers: min %.0f%%, median %.0f%%, max %.0f%%%n",
+                    stealSorted.getFirst(), stealSorted.get(stealSorted.size() / 2), stealSorted.getLast());
             for (var e : phaseMs.entrySet()) {
                 System.out.println("server phase " + e.getKey() + " (cairn_ha_failover_phase_seconds), ms: median "
                         + median(e.getValue()) + ", max " + e.getValue().stream().mapToLong(Long::longValue).max().orElse(0));
