@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a {@link PeerTls} every raft connection, both the ones this node accepts and the ones it opens, is
  * mutual TLS against the cluster CA; a peer without a certificate from it that names its node id (and is not
- * revoked) can neither vote nor append.
+ * revoked) can neither vote nor append, and a peer's request that claims another member as its sender is refused.
  */
 public final class RaftElector implements Elector {
 
@@ -173,12 +173,14 @@ public final class RaftElector implements Elector {
 
     /**
      * jraft's default RPC server listens on every interface; this one listens on the raft address only, and
-     * with TLS puts the handshake in front of Bolt's codec.
+     * with TLS puts the handshake in front of Bolt's codec and checks that each raft request's claimed sender
+     * is the member the connection's certificate names.
      */
     private static RpcServer boundRpcServer(PeerId self, Optional<PeerTls> tls) {
         var bolt = new com.alipay.remoting.rpc.RpcServer(self.getIp(), self.getPort(), true);
         tls.ifPresent(t -> bolt.option(BoltServerOption.EXTENDED_NETTY_CHANNEL_HANDLER, t.serverHandlers()));
-        RpcServer rpc = new BoltRpcServer(bolt);
+        RpcServer plain = new BoltRpcServer(bolt);
+        RpcServer rpc = tls.map(t -> t.checkingSenders(plain)).orElse(plain);
         RaftRpcServerFactory.addRaftRequestProcessors(rpc);
         return rpc;
     }

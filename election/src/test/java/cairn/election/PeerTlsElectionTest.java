@@ -9,11 +9,13 @@ import cairn.election.peer.PeerTlsRpcFactory;
 import cairn.election.peer.TestPki;
 import cairn.engine.testing.Await;
 import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.RpcRequests;
 import com.alipay.sofa.jraft.rpc.impl.BoltRaftRpcFactory;
 import com.alipay.sofa.jraft.util.Endpoint;
+import com.google.protobuf.Message;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -42,13 +44,16 @@ import javax.net.ssl.SSLSocket;
  * plain TCP; a node whose certificate another CA signed can neither vote nor lead; a raft request over a plain
  * connection is refused before jraft sees it, while the very same request deposes a plain node's leader. Node
  * identity: a server at a member's address with another member's certificate, and a client whose certificate
- * names no member, are refused. Revocation: a peer the CRL lists is refused, and a CRL changed while the nodes
- * run cuts the revoked peer off.
+ * names no member, are refused; a member's raft request that claims another member as its sender is refused and
+ * its connection closed. Revocation: a peer the CRL lists is refused, and a CRL changed while the nodes run cuts
+ * the revoked peer off.
  */
 class PeerTlsElectionTest {
 
     private static final int ELECTION_TIMEOUT_MS = 600;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
+    /** The term of forged requests: far above any term a test group reaches by itself. */
+    private static final long FORGED_TERM = 1001;
 
     @TempDir
     Path dir;
@@ -130,13 +135,53 @@ class PeerTlsElectionTest {
                 // an outsider claims leadership at a far higher term: a plain node steps down at once
                 assertNotNull(client.invokeSync(endpoint(plain), heartbeat(plain), 10_000));
                 Await.until("the plain node deposed by the forged heartbeat", DEADLINE,
-                        () -> plain.heard("n0").term() > 1000 || !plain.heard("n0").leading());
+                        () -> plain.heard("n0").term() >= FORGED_TERM || !plain.heard("n0").leading());
 
                 long refusedBefore = tls.get("n0").refusedConnections();
                 assertThrows(Exception.class, () -> client.invokeSync(endpoint(secure), heartbeat(secure), 10_000));
                 Await.until("the plain connection refused and counted", DEADLINE,
                         () -> tls.get("n0").refusedConnections() > refusedBefore);
                 assertEquals(before, secure.heard("n0"), "the TLS node's leadership must not change");
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void aMemberCannotSendRaftRequestsAsAnotherMember() throws Exception {
+        try (var group = new RaftGroup(dir, 3, ELECTION_TIMEOUT_MS)) {
+            for (RaftPeer p : group.peers) group.start(p.nodeId(), member(group, p.nodeId()));
+            Await.until("a leader every node knows", DEADLINE, () -> group.leaders().size() == 1
+                    && group.peers.stream().allMatch(p -> group.elector(p.nodeId()).leaderNodeId() != null));
+            String n0 = group.peer("n0").raftAddress();
+            String n1 = group.peer("n1").raftAddress();
+            String n2 = group.peer("n2").raftAddress();
+            Endpoint target = endpoint(group.peer("n0"));
+            RpcClient client = tlsClient(tls.get("n1")); // member n1's own, valid certificate
+            try {
+                // as n2, at a far higher term: processed, either one would make n0 adopt that term
+                for (Message forged : List.of(requestVote(n2, n0, FORGED_TERM), appendEntries(n2, n0, FORGED_TERM))) {
+                    long refusedBefore = tls.get("n0").refusedConnections();
+                    var error = assertInstanceOf(RpcRequests.ErrorResponse.class, client.invokeSync(target, forged, 30_000));
+                    assertEquals(RaftError.EPERM.getNumber(), error.getErrorCode(), error.getErrorMsg());
+                    Await.until("n0 closing the connection", DEADLINE, () -> !client.checkConnection(target, false));
+                    Await.until("n0 counting and logging the refusal", DEADLINE, () -> tls.get("n0").refusedConnections() > refusedBefore
+                            && refused("n0", "refused a " + forged.getClass().getSimpleName() + " from ")
+                            && refused("n0", ": the connection authenticated as node n1, but the request claims to come from node n2"
+                                    + " (serverId '" + n2 + "'); connection closed"));
+                }
+                // as itself (a stale term, so the group is left alone) the same client is answered by raft, which
+                // also shows that n0 never took the forged term
+                var vote = assertInstanceOf(RpcRequests.RequestVoteResponse.class, client.invokeSync(target, requestVote(n1, n0, 0), 30_000));
+                assertFalse(vote.getGranted());
+                assertTrue(vote.getTerm() > 0 && vote.getTerm() < FORGED_TERM, "n0's term: " + vote.getTerm());
+                var append = assertInstanceOf(RpcRequests.AppendEntriesResponse.class,
+                        client.invokeSync(target, appendEntries(n1, n0, 0), 30_000));
+                assertFalse(append.getSuccess());
+                assertTrue(append.getTerm() < FORGED_TERM, "n0's term: " + append.getTerm());
+                Await.until("a leader", DEADLINE, () -> group.leaders().size() == 1);
+                assertTrue(group.heard(group.leaders().get(0)).term() < FORGED_TERM, "elected at " + group.heard(group.leaders().get(0)));
             } finally {
                 client.shutdown();
             }
@@ -183,10 +228,7 @@ class PeerTlsElectionTest {
     @Test
     void aNodeDialsNoAddressButItsMembers() throws Exception {
         try (var group = new RaftGroup(dir, 1, ELECTION_TIMEOUT_MS)) {
-            PeerTls n0 = member(group, "n0").orElseThrow();
-            var factory = new PeerTlsRpcFactory();
-            RpcClient client = factory.createRpcClient(factory.defaultJRaftClientConfigHelper(new PeerTlsNodeOptions(n0)));
-            client.init(new RpcOptions());
+            RpcClient client = tlsClient(member(group, "n0").orElseThrow());
             try {
                 var stranger = new Endpoint("127.0.0.1", RaftGroup.freePort());
                 assertThrows(Exception.class, () -> client.invokeSync(stranger, heartbeat(group), 2_000));
@@ -308,6 +350,14 @@ class PeerTlsElectionTest {
         }
     }
 
+    /** A jraft RPC client that dials over peer TLS as {@code identity}, like a node's own client. */
+    private static RpcClient tlsClient(PeerTls identity) {
+        var factory = new PeerTlsRpcFactory();
+        RpcClient client = factory.createRpcClient(factory.defaultJRaftClientConfigHelper(new PeerTlsNodeOptions(identity)));
+        client.init(new RpcOptions());
+        return client;
+    }
+
     private static Endpoint endpoint(RaftGroup group) {
         return endpoint(group.peer("n0"));
     }
@@ -318,16 +368,34 @@ class PeerTlsElectionTest {
         return id.getEndpoint();
     }
 
-    /** An empty AppendEntries from a made-up leader at term 1000+. */
+    /** An empty AppendEntries to n0 from a made-up leader at a far higher term. */
     private static RpcRequests.AppendEntriesRequest heartbeat(RaftGroup group) {
+        return appendEntries("127.0.0.1:1", group.peer("n0").raftAddress(), FORGED_TERM);
+    }
+
+    /** An empty AppendEntries ({@code from}, {@code to}: raft addresses) at {@code term}. */
+    private static RpcRequests.AppendEntriesRequest appendEntries(String from, String to, long term) {
         return RpcRequests.AppendEntriesRequest.newBuilder()
                 .setGroupId("cairn")
-                .setServerId("127.0.0.1:1")
-                .setPeerId(group.peer("n0").raftAddress())
-                .setTerm(1001)
+                .setServerId(from)
+                .setPeerId(to)
+                .setTerm(term)
                 .setPrevLogTerm(0)
                 .setPrevLogIndex(0)
                 .setCommittedIndex(0)
+                .build();
+    }
+
+    /** A RequestVote (not a pre-vote) from candidate {@code from} at {@code term}, with an empty log. */
+    private static RpcRequests.RequestVoteRequest requestVote(String from, String to, long term) {
+        return RpcRequests.RequestVoteRequest.newBuilder()
+                .setGroupId("cairn")
+                .setServerId(from)
+                .setPeerId(to)
+                .setTerm(term)
+                .setLastLogTerm(0)
+                .setLastLogIndex(0)
+                .setPreVote(false)
                 .build();
     }
 }

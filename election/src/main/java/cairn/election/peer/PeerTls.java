@@ -1,6 +1,7 @@
 package cairn.election.peer;
 
 import com.alipay.remoting.ExtendedNettyChannelHandler;
+import com.alipay.sofa.jraft.rpc.RpcServer;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -26,7 +27,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * require the other side's certificate to chain to one of those CAs, to name exactly one member's node id (its
  * CN or a DNS subject alternative name; on a connection this node opens, the id of the member at the address it
  * dialed) and not to be revoked; anything else is refused during the handshake ({@link PeerTrust}), before a
- * byte of raft reaches jraft.
+ * byte of raft reaches jraft. A raft request over an accepted connection must name as its sender the member the
+ * certificate names ({@link #checkingSenders}): a member cannot vote or append as another.
  *
  * <p>Reading the PEM files is the caller's (the server's config loader, which names the file in its errors);
  * {@link #of} checks what only TLS cares about, so an expired certificate, one the CA did not sign, one that
@@ -44,13 +46,14 @@ public final class PeerTls {
     private final X509Certificate[] chain;
     private final PeerMembers members;
     private final SSLContext context;
+    private final Refusals refusals = new Refusals();
     private final PeerTlsChannels channels;
 
     private PeerTls(X509Certificate[] chain, PeerMembers members, SSLContext context, PeerTrust trust) {
         this.chain = chain;
         this.members = members;
         this.context = context;
-        this.channels = new PeerTlsChannels(this::newEngine, trust, members);
+        this.channels = new PeerTlsChannels(this::newEngine, trust, members, refusals);
     }
 
     /**
@@ -94,19 +97,30 @@ public final class PeerTls {
         return chain[0].getSubjectX500Principal().getName();
     }
 
-    /** Peer connections refused so far (handshake failed, too many pending, or revoked later), both directions. */
+    /**
+     * Peer connections refused so far, both directions: handshake failed, too many pending, revoked later, or
+     * closed for a request that claimed another member as its sender.
+     */
     public long refusedConnections() {
-        return channels.refused();
+        return refusals.count();
     }
 
     /** Why the last peer connection was refused, or null if none was (for status and logs). */
     public String lastRefusal() {
-        return channels.lastRefusal();
+        return refusals.last();
     }
 
     /** The handlers the raft RPC server puts in front of Bolt's codec on every accepted connection. */
     public ExtendedNettyChannelHandler serverHandlers() {
         return channels.serverHandlers();
+    }
+
+    /**
+     * {@code server}, with every raft request processor registered on it refusing a request whose claimed sender
+     * ({@code serverId}) is not the member the connection's certificate names ({@link SenderCheckedProcessor}).
+     */
+    public RpcServer checkingSenders(RpcServer server) {
+        return new SenderCheckedRpcServer(server, members, refusals);
     }
 
     /** The handlers the raft RPC client puts in front of Bolt's codec on every connection it opens. */

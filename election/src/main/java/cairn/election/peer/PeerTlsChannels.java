@@ -18,10 +18,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -39,36 +36,30 @@ import org.slf4j.LoggerFactory;
  * the peer's certificate passed {@link PeerTrust} (again: a check that also covers a resumed session), and it
  * closes an established connection whose peer an updated CRL revokes (it looks at most once a second).
  *
+ * <p>On an accepted connection the {@link Guard} also records which member the certificate names
+ * ({@link ConnectionMember}), so that jraft's request processors can refuse a request claiming another sender
+ * ({@link SenderCheckedProcessor}).
+ *
  * <p>Bounds: a handshake must finish within {@link PeerTls#HANDSHAKE_TIMEOUT_MS}, and at most
  * {@link PeerTls#PENDING_HANDSHAKES_MAX} accepted connections may be handshaking at once; beyond that a new one is
- * closed at once. Refusals are counted and logged, at most one warning a second (the rest at debug).
+ * closed at once. Refusals are counted and logged ({@link Refusals}).
  */
 final class PeerTlsChannels {
 
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Logger log = LoggerFactory.getLogger(PeerTlsChannels.class);
 
     private final Function<Boolean, SSLEngine> engines;
     private final PeerTrust trust;
     private final PeerMembers members;
+    private final Refusals refusals;
     private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicReference<String> lastRefusal = new AtomicReference<>();
-    private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
     /** {@code engines}: a new TLS engine, client mode if true. */
-    PeerTlsChannels(Function<Boolean, SSLEngine> engines, PeerTrust trust, PeerMembers members) {
+    PeerTlsChannels(Function<Boolean, SSLEngine> engines, PeerTrust trust, PeerMembers members, Refusals refusals) {
         this.engines = engines;
         this.trust = trust;
         this.members = members;
-    }
-
-    long refused() {
-        return refused.get();
-    }
-
-    String lastRefusal() {
-        return lastRefusal.get();
+        this.refusals = refusals;
     }
 
     ExtendedNettyChannelHandler serverHandlers() {
@@ -99,15 +90,9 @@ final class PeerTlsChannels {
 
     /** {@code peer}: the address to name (a connection being opened has none yet). */
     private void refuse(Channel channel, boolean server, SocketAddress peer, String why) {
-        refused.incrementAndGet();
-        String message = server
+        refusals.record(server
                 ? "raft peer channel: refused connection from " + peer + ": " + why
-                : "raft peer channel: could not authenticate peer " + peer + ": " + why;
-        lastRefusal.set(message);
-        long now = System.nanoTime();
-        long last = lastWarnNanos.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastWarnNanos.compareAndSet(last, now)) log.warn(message);
-        else log.debug(message);
+                : "raft peer channel: could not authenticate peer " + peer + ": " + why);
         channel.close();
     }
 
@@ -196,6 +181,10 @@ final class PeerTlsChannels {
             Optional<String> problem = trust.problem(chain, expected, revocations);
             if (problem.isPresent()) {
                 refuse(ctx.channel(), server, problem.get());
+                return;
+            }
+            if (server && !ConnectionMember.record(ctx.channel(), trust.memberOf(chain[0]))) {
+                refuse(ctx.channel(), server, "no Bolt connection to record the member on");
                 return;
             }
             peer = chain;

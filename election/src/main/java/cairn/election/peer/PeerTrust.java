@@ -52,6 +52,13 @@ final class PeerTrust extends X509ExtendedTrustManager {
         return revocations.revoked(chain);
     }
 
+    /** The one member id {@code cert} names: only for a certificate {@link #problem} found no problem with. */
+    String memberOf(X509Certificate cert) {
+        Set<String> named = CertNames.memberIds(cert, members);
+        if (named.size() != 1) throw new IllegalStateException("not a peer's certificate: names " + named);
+        return named.iterator().next();
+    }
+
     /** As {@link #problem}, for a certificate of this node itself: it must name {@code members.self()}. */
     Optional<String> ownProblem(X509Certificate[] chain) {
         Set<String> named = CertNames.memberIds(chain[0], members);
