@@ -20,8 +20,10 @@ import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class RaftElector implements Elector {
 
     private static final String GROUP = "cairn";
+    static final int BUSY_HAND_ON_TIMEOUTS = 5;
     private static final Logger log = LoggerFactory.getLogger(RaftElector.class);
 
     private final RaftPeer self;
@@ -51,6 +54,8 @@ public final class RaftElector implements Elector {
     private Node node;
     /** The term this node leads in, set on jraft's state-machine thread before the event is queued; 0 if none. */
     private volatile long leaderTerm;
+    /** The last term whose election the listener has begun to act on. */
+    private volatile long startedTerm;
 
     /** A raft elector over plain TCP: keep the raft addresses on a private network (SECURITY.md). */
     public RaftElector(RaftPeer self, List<RaftPeer> peers, Path dataDir, int electionTimeoutMs, boolean witness) {
@@ -185,6 +190,23 @@ public final class RaftElector implements Elector {
         return rpc;
     }
 
+    /**
+     * Events reach the listener one at a time, so an election waits behind the previous demotion, which may
+     * block for the store's retry deadline (closing a writer flushes through a store that stalls). Meanwhile
+     * raft keeps this node as its leader and nobody serves. So if the listener has not begun to act on
+     * {@code term} after {@value #BUSY_HAND_ON_TIMEOUTS} election timeouts, and this node still leads in it,
+     * leadership goes to another peer; checked again as long as both hold.
+     */
+    private void handOnIfStillQueued(long term) {
+        CompletableFuture.delayedExecutor((long) BUSY_HAND_ON_TIMEOUTS * electionTimeoutMs, TimeUnit.MILLISECONDS).execute(() -> {
+            if (leaderTerm != term || startedTerm >= term || events.isShutdown()) return;
+            log.warn("raft node {} leads in term {} but is still busy with earlier events (a demotion waiting on the store?): handing leadership on",
+                    self.nodeId(), term);
+            stepDown();
+            handOnIfStillQueued(term);
+        });
+    }
+
     private static PeerId peerId(RaftPeer p) {
         PeerId id = new PeerId();
         if (!id.parse(p.raftAddress())) throw new IllegalArgumentException("bad raft address " + p.raftAddress());
@@ -210,7 +232,11 @@ public final class RaftElector implements Elector {
                 events.execute(RaftElector.this::stepDown);
                 return;
             }
-            events.execute(() -> listener.elected(term));
+            events.execute(() -> {
+                startedTerm = term;
+                listener.elected(term);
+            });
+            handOnIfStillQueued(term);
         }
 
         @Override

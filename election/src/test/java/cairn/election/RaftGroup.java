@@ -23,6 +23,7 @@ final class RaftGroup implements AutoCloseable {
     private final int electionTimeoutMs;
     private final Map<String, RaftElector> electors = new ConcurrentHashMap<>();
     private final Map<String, Heard> heard = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> deposedGates = new ConcurrentHashMap<>();
 
     /** A group of {@code size} members n0..n(size-1), none started. */
     RaftGroup(Path dir, int size, int electionTimeoutMs) throws IOException {
@@ -62,9 +63,21 @@ final class RaftGroup implements AutoCloseable {
             @Override
             public void deposed(String reason) {
                 heard.put(id, new Heard(false, 0));
+                var gate = deposedGates.remove(id);
+                if (gate == null) return;
+                try {
+                    gate.await(); // a demotion stuck on the store, as far as the elector can tell
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         });
         return elector;
+    }
+
+    /** Makes {@code id}'s next deposition block its listener until {@code gate} opens. */
+    void holdNextDeposition(String id, java.util.concurrent.CountDownLatch gate) {
+        deposedGates.put(id, gate);
     }
 
     RaftElector elector(String id) {
